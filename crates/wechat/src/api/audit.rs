@@ -1,0 +1,1 @@
+//! Audit: submit, status, undo, speed-up, quota (reference §8).

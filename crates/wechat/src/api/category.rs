@@ -1,0 +1,1 @@
+//! Categories (reference §5.2).

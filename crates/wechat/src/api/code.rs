@@ -1,0 +1,1 @@
+//! Code: commit, pages, the trial-version QR code (reference §8).

@@ -1,0 +1,1 @@
+//! Domains, platform level and per mini program (reference §6).

@@ -1,0 +1,1 @@
+//! Mini program codes: wxacode A/B and the square QR code (reference §10).

@@ -1,0 +1,1 @@
+//! Fast registration of mini programs (reference §4).

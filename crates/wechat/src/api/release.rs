@@ -1,0 +1,1 @@
+//! Release, revert, gray release, visit status, version info (reference §8).

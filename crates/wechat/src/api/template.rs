@@ -1,0 +1,1 @@
+//! Code templates: drafts and the template library (reference §7).

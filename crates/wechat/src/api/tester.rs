@@ -1,0 +1,1 @@
+//! Testers (reference §9).
