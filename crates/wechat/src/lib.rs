@@ -9,11 +9,13 @@
 //! Nothing here stores state or reads the clock: time and randomness are passed in.
 #![warn(missing_docs)]
 
+#[cfg(feature = "client")]
 pub mod api;
 pub mod crypto;
 pub mod errcode;
 pub mod selftest;
 pub mod xml;
 
+#[cfg(feature = "client")]
 pub use api::{AuthorizerToken, Client, ClientConfig, ComponentToken, Error};
 pub use errcode::{ErrorClass, Lang};
