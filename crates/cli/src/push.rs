@@ -103,7 +103,8 @@ impl DecodeArgs {
 
     fn push_query(&self) -> PushQuery {
         let mut query = self.query.as_deref().map(PushQuery::parse).unwrap_or_default();
-        let overrides = [(&mut query.timestamp, &self.timestamp), (&mut query.nonce, &self.nonce), (&mut query.msg_signature, &self.msg_signature)];
+        let overrides =
+            [(&mut query.timestamp, &self.timestamp), (&mut query.nonce, &self.nonce), (&mut query.msg_signature, &self.msg_signature)];
         for (slot, value) in overrides {
             if value.is_some() {
                 slot.clone_from(value);
