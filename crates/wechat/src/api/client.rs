@@ -139,7 +139,7 @@ impl Client {
     }
 
     async fn send(&self, path: &str, request: reqwest::RequestBuilder) -> Result<(String, Bytes), Error> {
-        let response = request.send().await.map_err(|source| Error::Transport { path: path.to_owned(), source })?;
+        let response = request.send().await.map_err(|source| Error::Transport { path: path.to_owned(), source: source.without_url() })?;
         let status = response.status();
         let content_type = response
             .headers()
@@ -147,7 +147,7 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_owned();
-        let body = response.bytes().await.map_err(|source| Error::Transport { path: path.to_owned(), source })?;
+        let body = response.bytes().await.map_err(|source| Error::Transport { path: path.to_owned(), source: source.without_url() })?;
         tracing::debug!(path, status = status.as_u16(), bytes = body.len(), "wechat api answered");
         if !status.is_success() {
             return Err(Error::HttpStatus { path: path.to_owned(), status: status.as_u16(), body: body_excerpt(&body) });

@@ -38,7 +38,8 @@ pub enum Error {
     /// WeChat answered with a non-zero `errcode`.
     #[error(transparent)]
     Api(#[from] ApiError),
-    /// The request did not get an HTTP answer (connect, TLS, timeout, proxy).
+    /// The request did not get an HTTP answer (connect, TLS, timeout, proxy). The URL is left out of
+    /// `source`: it carries the token.
     #[error("calling {path} failed: {source}")]
     Transport {
         /// The path that was called.
