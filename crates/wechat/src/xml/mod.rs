@@ -8,6 +8,7 @@
 //! type for are kept whole as [`UnknownEvent`], never dropped. [`Event::dedup_key`] identifies a
 //! push across WeChat's retries.
 
+mod envelope;
 mod event;
 mod event_app;
 mod event_component;
@@ -15,6 +16,7 @@ mod event_element;
 mod event_error;
 mod event_unknown;
 
+pub use envelope::{Addressee, Envelope, EnvelopeError, ReplyEnvelope};
 pub use event::Event;
 pub use event_app::{MessageHeader, WeappAuditDelay, WeappAuditFail, WeappAuditSuccess, WxaCategoryAudit, WxaNicknameAudit};
 pub use event_component::{
