@@ -1,0 +1,117 @@
+"""Drives the real wxfleet window: tauri-driver -> WebKitWebDriver -> the built app binary.
+
+Needs: a built app (`cargo build -p wxfleet-desktop`), `tauri-driver` on PATH (or ~/.cargo/bin),
+/usr/bin/WebKitWebDriver (Debian: webkit2gtk-driver) and an X display (run.sh wraps pytest in xvfb-run).
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.common.options import ArgOptions
+from selenium.webdriver.remote.client_config import ClientConfig
+from selenium.webdriver.remote.remote_connection import RemoteConnection
+
+REPO = Path(__file__).resolve().parents[2]
+SCREENSHOTS = REPO / "test-output" / "e2e"
+
+
+def app_path() -> Path:
+    """WXFLEET_APP if set, else the debug build in this checkout's target dir."""
+    return Path(os.environ.get("WXFLEET_APP") or REPO / "target" / "debug" / "wxfleet-desktop").resolve()
+
+
+def tauri_driver_path() -> str:
+    found = shutil.which("tauri-driver") or str(Path.home() / ".cargo" / "bin" / "tauri-driver")
+    if not Path(found).exists():
+        pytest.fail("tauri-driver not found: cargo install tauri-driver --locked --version '^2'")
+    return found
+
+
+def free_port() -> int:
+    # The OS picks an unused port; it could be taken again before tauri-driver binds it, which is
+    # unlikely enough on a test machine and fails loudly (the driver never answers) if it happens.
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"tauri-driver exited early with status {proc.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    pytest.fail(f"tauri-driver did not listen on port {port} within {timeout} s")
+
+
+@pytest.fixture(scope="session")
+def tauri_driver():
+    app = app_path()
+    if not app.is_file():
+        pytest.fail(f"no app binary at {app}: build it with `cargo build -p wxfleet-desktop` or set WXFLEET_APP")
+    if not os.environ.get("DISPLAY"):
+        pytest.fail("no DISPLAY: run the suite through tests/e2e/run.sh (it uses xvfb-run)")
+    port, native_port = free_port(), free_port()
+    proc = subprocess.Popen(
+        [tauri_driver_path(), "--port", str(port), "--native-port", str(native_port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        wait_for_port(port, proc)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()  # its WebKitWebDriver child exits with it
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture
+def driver(tauri_driver):
+    """A fresh app process per test: the session starts the app, quitting it ends the app."""
+    options = ArgOptions()
+    options.set_capability("browserName", "wry")
+    options.set_capability("tauri:options", {"application": str(app_path())})
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            connection = RemoteConnection(client_config=ClientConfig(remote_server_addr=tauri_driver))
+            d = webdriver.Remote(command_executor=connection, options=options)
+            break
+        except WebDriverException:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+    try:
+        yield d
+    finally:
+        d.quit()
+
+
+@pytest.fixture
+def screenshot(driver):
+    """screenshot("name") saves test-output/e2e/name.png of the window as it is now."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(name: str) -> Path:
+        # WebKitWebDriver can return the previous frame right after a DOM change.
+        time.sleep(0.3)
+        path = SCREENSHOTS / f"{name}.png"
+        assert driver.save_screenshot(str(path)), f"screenshot {path} failed"
+        return path
+
+    return take
