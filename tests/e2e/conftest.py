@@ -60,6 +60,11 @@ def tauri_driver():
     app = app_path()
     if not app.is_file():
         pytest.fail(f"no app binary at {app}: build it with `cargo build -p wxfleet-desktop` or set WXFLEET_APP")
+    dist = REPO / "ui" / "dist"
+    if dist.is_dir():
+        newest = max(f.stat().st_mtime for f in dist.rglob("*") if f.is_file())
+        if newest > app.stat().st_mtime:
+            pytest.fail(f"{app} is older than ui/dist, so it embeds an older UI: run `cargo build -p wxfleet-desktop` first")
     if not os.environ.get("DISPLAY"):
         pytest.fail("no DISPLAY: run the suite through tests/e2e/run.sh (it uses xvfb-run)")
     port, native_port = free_port(), free_port()

@@ -136,6 +136,7 @@ def test_a_failed_case_shows_the_warning(driver, screenshot):
     assert summary.get_attribute("data-state") == "failed"
     assert int(summary.get_attribute("data-failed")) >= 1
     assert "失败" in warning.text
+    assert "injected by the e2e test" in [li.text for li in warning.find_elements(By.CSS_SELECTOR, ".failed-names li")]
     failed = driver.find_elements(By.CSS_SELECTOR, "[data-test=selftest-case][data-ok=false]")
     assert failed and failed[-1].find_element(By.CSS_SELECTOR, ".case-detail").text == "expected 6a6f, got 6a70"
     assert failed[-1].find_element(By.CSS_SELECTOR, ".case-mark").text == "✗"
