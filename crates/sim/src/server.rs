@@ -1,0 +1,222 @@
+//! Starting and stopping the simulator: the shared state handle [`Sim`], [`Simulator::start`] and
+//! the [`RunningSim`] it returns.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use serde::Serialize;
+use tokio::sync::{oneshot, Notify};
+use tokio::task::JoinHandle;
+use url::Url;
+
+use crate::config::SimConfig;
+use crate::faults::FaultPlan;
+use crate::world::{Ids, World};
+use crate::SimClock;
+
+/// A handle on the running simulator's state, shared by every handler and background task.
+#[derive(Clone)]
+pub struct Sim {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    world: Mutex<World>,
+    clock: SimClock,
+    config: SimConfig,
+    base_url: Url,
+    push_wakeup: Notify,
+    faults: Mutex<FaultPlan>,
+    http: reqwest::Client,
+}
+
+impl Sim {
+    /// A simulator state around `world` (not listening yet; [`Simulator::start`] does that).
+    pub fn new(world: World, config: SimConfig, base_url: Url) -> Self {
+        let faults = FaultPlan::from_config(&config);
+        // WeChat waits 5 s for a callback to answer.
+        let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(5)).no_proxy().build().expect("static client config");
+        Sim {
+            inner: Arc::new(Inner {
+                world: Mutex::new(world),
+                clock: SimClock::default(),
+                config,
+                base_url,
+                push_wakeup: Notify::new(),
+                faults: Mutex::new(faults),
+                http,
+            }),
+        }
+    }
+
+    /// Virtual now, in Unix seconds.
+    pub fn now(&self) -> i64 {
+        self.inner.clock.now()
+    }
+
+    /// The virtual clock.
+    pub fn clock(&self) -> &SimClock {
+        &self.inner.clock
+    }
+
+    /// The configuration it was started with.
+    pub fn config(&self) -> &SimConfig {
+        &self.inner.config
+    }
+
+    /// Where it listens, e.g. `http://127.0.0.1:43121`.
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base_url
+    }
+
+    /// Runs `f` on the locked world with the current virtual time, then wakes the push delivery if
+    /// `f` queued pushes. Never hold this across an `.await` (it is a plain mutex).
+    pub fn with_world<R>(&self, f: impl FnOnce(&mut World, i64) -> R) -> R {
+        let now = self.now();
+        let mut world = self.inner.world.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let result = f(&mut world, now);
+        let queued = !world.outbox.pending.is_empty();
+        drop(world);
+        if queued {
+            self.inner.push_wakeup.notify_one();
+        }
+        result
+    }
+
+    /// Signalled when pushes are queued.
+    pub fn push_wakeup(&self) -> &Notify {
+        &self.inner.push_wakeup
+    }
+
+    /// The injected latency and faults, changeable at run time (`POST /admin/faults`).
+    pub fn faults(&self) -> &Mutex<FaultPlan> {
+        &self.inner.faults
+    }
+
+    /// The HTTP client pushes are delivered with (5 s timeout, like WeChat).
+    pub fn http(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+}
+
+/// What the simulator prints as its first stdout line: where it is and what it seeded.
+#[derive(Debug, Clone, Serialize)]
+pub struct StartupInfo {
+    /// The API's base URL.
+    pub base_url: String,
+    /// The demo platform's credentials.
+    pub platform: PlatformInfo,
+    /// The seeded merchants' mini programs (not yet authorized).
+    pub merchants: Vec<MerchantInfo>,
+}
+
+/// A platform's credentials, as the agency would copy them from the open platform's console.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlatformInfo {
+    /// `component_appid`.
+    pub component_appid: String,
+    /// `component_appsecret`.
+    pub component_appsecret: String,
+    /// The message Token.
+    pub token: String,
+    /// The EncodingAESKey.
+    pub encoding_aes_key: String,
+}
+
+/// A seeded merchant's mini program.
+#[derive(Debug, Clone, Serialize)]
+pub struct MerchantInfo {
+    /// `wx…`.
+    pub appid: String,
+    /// `gh_…`.
+    pub original_id: String,
+    /// Its name.
+    pub nickname: String,
+}
+
+/// Starts simulators.
+pub struct Simulator;
+
+/// A simulator serving on a loopback port, with its background tasks (pushes, tickets, audits).
+pub struct RunningSim {
+    /// The shared state (for tests that look inside or change it directly).
+    pub sim: Sim,
+    /// Where it listens and what it seeded.
+    pub info: StartupInfo,
+    shutdown: Option<oneshot::Sender<()>>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Simulator {
+    /// Binds `config.listen`, seeds (or loads `config.state_file`), and starts serving.
+    pub async fn start(config: SimConfig) -> std::io::Result<RunningSim> {
+        let listener = tokio::net::TcpListener::bind(config.listen).await?;
+        let addr = listener.local_addr()?;
+        let base_url: Url = format!("http://{addr}").parse().expect("socket address makes a URL");
+        let mut world = match &config.state_file {
+            Some(path) if path.exists() => load_state(path)?,
+            _ => World { ids: Ids::seeded(config.seed), ..World::default() },
+        };
+        let info = crate::demo::seed(&mut world, &config, &base_url);
+        let sim = Sim::new(world, config, base_url);
+
+        let (tx, rx) = oneshot::channel::<()>();
+        let app = crate::http::router(sim.clone()).into_make_service_with_connect_info::<SocketAddr>();
+        let serve = tokio::spawn(async move {
+            let stopped = async {
+                rx.await.ok();
+            };
+            if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(stopped).await {
+                tracing::error!("simulator server stopped: {e}");
+            }
+        });
+        let tasks = vec![serve, tokio::spawn(crate::push::deliver(sim.clone())), tokio::spawn(crate::ticker::run(sim.clone()))];
+        Ok(RunningSim { sim, info, shutdown: Some(tx), tasks })
+    }
+}
+
+impl RunningSim {
+    /// The API's base URL.
+    pub fn base_url(&self) -> &Url {
+        self.sim.base_url()
+    }
+
+    /// Stops serving, stops the background tasks and saves the state when a state file is set.
+    pub async fn shutdown(mut self) -> std::io::Result<()> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        let mut tasks = std::mem::take(&mut self.tasks).into_iter();
+        if let Some(serve) = tasks.next() {
+            let _ = serve.await;
+        }
+        for task in tasks {
+            task.abort();
+        }
+        match self.sim.config().state_file.clone() {
+            Some(path) => save_state(&self.sim, &path),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for RunningSim {
+    fn drop(&mut self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}
+
+fn load_state(path: &std::path::Path) -> std::io::Result<World> {
+    let text = std::fs::read_to_string(path)?;
+    serde_json::from_str(&text).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{}: {e}", path.display())))
+}
+
+fn save_state(sim: &Sim, path: &std::path::Path) -> std::io::Result<()> {
+    let text = sim.with_world(|world, _| serde_json::to_string(world)).map_err(std::io::Error::other)?;
+    // Write then rename, so a crash mid-write leaves the previous state intact.
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(&tmp, path)
+}
