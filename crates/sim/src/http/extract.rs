@@ -113,7 +113,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for WxJson<T> {
     type Rejection = WxError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|e| WxError::data_format(e))?;
+        let bytes = axum::body::Bytes::from_request(req, state).await.map_err(WxError::data_format)?;
         serde_json::from_slice(&bytes).map(WxJson).map_err(WxError::data_format)
     }
 }

@@ -17,7 +17,7 @@ impl Ids {
     }
 
     /// A fresh number, unique across all kinds (WeChat's ids are opaque; unique is all that matters).
-    pub fn next(&mut self) -> u64 {
+    pub fn number(&mut self) -> u64 {
         self.next += 1;
         // Start high so ids look like WeChat's and never collide with small test literals.
         400_000_000 + self.next
@@ -26,7 +26,7 @@ impl Ids {
     /// A fresh opaque string like WeChat's: `prefix` followed by `len` characters of `[0-9A-Za-z_-]`.
     pub fn opaque(&mut self, prefix: &str, len: usize) -> String {
         const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-";
-        let n = self.next();
+        let n = self.number();
         let mut state = self.seed ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
         let mut out = String::with_capacity(prefix.len() + len);
         out.push_str(prefix);
