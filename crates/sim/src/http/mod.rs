@@ -2,6 +2,7 @@
 //! crate), the consent pages, and the admin API.
 
 pub mod admin;
+pub mod admin_code;
 pub mod audit;
 pub mod auth;
 pub mod basic;
@@ -42,5 +43,5 @@ pub fn router(sim: Sim) -> Router {
         .merge(qrcode::routes())
         .merge(quota::routes())
         .layer(axum::middleware::from_fn_with_state(sim.clone(), crate::faults::inject));
-    Router::new().merge(api).merge(consent::routes()).merge(admin::routes()).with_state(sim)
+    Router::new().merge(api).merge(consent::routes()).merge(admin::routes()).merge(admin_code::routes()).with_state(sim)
 }

@@ -74,6 +74,15 @@ impl World {
         self.platforms.get_mut(component_appid).ok_or_else(|| crate::WxError::new(61011, "invalid component"))
     }
 
+    /// Runs everything that time moves forward: audits, reviews, fast registrations. Called by the
+    /// ticker and after the clock is advanced.
+    pub fn advance(&mut self, now: i64) {
+        code::advance(self, now);
+        category::advance(self, now);
+        profile::advance(self, now);
+        register::advance(self, now);
+    }
+
     /// The mini program `appid`, or `40013 invalid appid`.
     pub fn app(&self, appid: &str) -> Result<&MiniProgram, crate::WxError> {
         self.apps.get(appid).ok_or_else(|| crate::WxError::new(40013, "invalid appid"))
