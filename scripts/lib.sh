@@ -11,9 +11,10 @@ as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-# Debian packages the desktop needs to build and run (Tauri v2 = WebKitGTK 4.1).
+# Debian packages the desktop needs to build and run (Tauri v2 = WebKitGTK 4.1), and a CJK font:
+# the UI is Chinese by default and a bare server image has none (every character shows as a box).
 BUILD_PKGS=(build-essential pkg-config curl file libssl-dev libwebkit2gtk-4.1-dev librsvg2-dev
-            libayatana-appindicator3-dev libxdo-dev)
+            libayatana-appindicator3-dev libxdo-dev fonts-noto-cjk)
 # What the tests need besides: a virtual display, the WebKit WebDriver, Python for the e2e driver.
 TEST_PKGS=(xvfb xauth webkit2gtk-driver python3-venv)
 
@@ -63,13 +64,4 @@ build_ui() {
   ensure_ui_deps
   step "build the UI"
   (cd "$ROOT/ui" && npm run --silent build)
-}
-
-ensure_e2e_venv() {
-  local venv="$ROOT/.venv"
-  if [ ! -x "$venv/bin/pytest" ] || ! "$venv/bin/python" -c 'import selenium' 2>/dev/null; then
-    step "python venv for the end-to-end tests"
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install -q --disable-pip-version-check -r "$ROOT/tests/e2e/requirements.txt"
-  fi
 }

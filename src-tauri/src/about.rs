@@ -48,7 +48,7 @@ pub fn collect() -> About {
     About {
         app_version: env!("CARGO_PKG_VERSION").to_owned(),
         tauri_version: tauri::VERSION.to_owned(),
-        wechat_version: env!("WXFLEET_WECHAT_VERSION").to_owned(),
+        wechat_version: wechat::VERSION.to_owned(),
         os: std::env::consts::OS.to_owned(),
         arch: std::env::consts::ARCH.to_owned(),
         self_test: wechat::selftest::run().into(),

@@ -16,6 +16,9 @@ pub mod errcode;
 pub mod selftest;
 pub mod xml;
 
+/// This crate's version (the protocol layer the desktop reports on its About page).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 #[cfg(feature = "client")]
 pub use api::{AuthorizerToken, Client, ClientConfig, ComponentToken, Error};
 pub use errcode::{ErrorClass, Lang};

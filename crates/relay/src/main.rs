@@ -1,0 +1,2 @@
+//! `wxfleet-relay serve|device …`. (to be written)
+fn main() {}

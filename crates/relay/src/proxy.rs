@@ -1,0 +1,1 @@
+//! The CONNECT egress proxy. (to be written)

@@ -1,0 +1,167 @@
+//! The relay's durable state: the event log, devices and their cursors, authorization links.
+//!
+//! One trait, two implementations that pass the same test suite: SQLite (WAL; the embedded
+//! default) and PostgreSQL (several relay instances behind a load balancer on one database).
+
+use serde::{Deserialize, Serialize};
+
+/// Where a stored event came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// The authorization-event URL (`/wx/{platform}/component`).
+    Component,
+    /// The message-and-event URL of one mini program (`/wx/{platform}/app/{appid}`).
+    App,
+    /// The `redirect_uri` catcher: a merchant finished (or failed) the consent page.
+    Authorize,
+}
+
+/// An event to append, exactly as received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEvent {
+    /// The platform id from the URL.
+    pub platform: String,
+    /// Which URL it came to.
+    pub source: Source,
+    /// The authorizer appid of app events.
+    pub appid: Option<String>,
+    /// The raw query string, byte-exact (the desktop verifies the signature over it).
+    pub query: String,
+    /// The raw body, byte-exact.
+    pub body: String,
+    /// When the relay received it (Unix milliseconds).
+    pub received_at: i64,
+}
+
+/// A stored event, as devices receive it (`GET /v1/events`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredEvent {
+    /// Its position in the log; strictly increasing, never reused.
+    pub seq: i64,
+    /// The platform id.
+    pub platform: String,
+    /// Which URL it came to.
+    pub source: Source,
+    /// The authorizer appid of app events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appid: Option<String>,
+    /// The raw query string.
+    pub query: String,
+    /// The raw body.
+    pub body: String,
+    /// Unix milliseconds.
+    pub received_at: i64,
+}
+
+/// A device's id.
+pub type DeviceId = i64;
+
+/// A freshly enrolled device; `credential` is shown once and only its hash is stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewDevice {
+    /// The device id.
+    pub id: DeviceId,
+    /// Its name (e.g. "front desk PC").
+    pub name: String,
+    /// The bearer credential (`Authorization: Bearer …`), high-entropy.
+    pub credential: String,
+}
+
+/// A device as listed by `wxfleet-relay device list` and `/metrics`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeviceInfo {
+    /// The device id.
+    pub id: DeviceId,
+    /// Its name.
+    pub name: String,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    /// When it was revoked; revoked devices can no longer pull, ack or use the proxy.
+    pub revoked_at: Option<i64>,
+    /// The last sequence it acked (0 = none).
+    pub acked_seq: i64,
+    /// When it last authenticated (Unix milliseconds).
+    pub last_seen: Option<i64>,
+}
+
+/// What one pull returns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Pull {
+    /// Events after the cursor, oldest first.
+    pub events: Vec<StoredEvent>,
+    /// True when events after the cursor were purged before the device got them (it was away
+    /// longer than the retention): the device must reconcile through WeChat's query APIs.
+    pub gap: bool,
+}
+
+/// A one-time authorization entry link (`/authorize/{id}`) the desktop's QR code points to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthorizeLink {
+    /// The one-time id in the URL (unguessable).
+    pub id: String,
+    /// The platform id.
+    pub platform: String,
+    /// The pre-auth code the desktop obtained (`api_create_preauthcode`).
+    pub pre_auth_code: String,
+    /// `pc` (componentloginpage, scan) or `mobile` (bindcomponent, inside WeChat).
+    pub mode: String,
+    /// `auth_type` (1, 2, 3), if restricted.
+    pub auth_type: Option<u8>,
+    /// `biz_appid`, if restricted to one account.
+    pub biz_appid: Option<String>,
+    /// Where WeChat's consent pages are (`https://mp.weixin.qq.com` …; the simulator's base URL in
+    /// the sandbox). `None` = the real hosts.
+    pub consent_origin: Option<String>,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    /// When the pre-auth code (and so the link) expires, Unix milliseconds.
+    pub expires_at: i64,
+    /// `pending`, `done`, `expired` or `failed`.
+    pub state: String,
+}
+
+/// Why the store failed. The HTTP layer answers 5xx for these, so WeChat retries.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite refused.
+    #[error("sqlite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// PostgreSQL refused or is unreachable.
+    #[error("postgres: {0}")]
+    Postgres(#[from] tokio_postgres::Error),
+    /// Something else (I/O, a poisoned lock, a bad store URL).
+    #[error("{0}")]
+    Other(String),
+}
+
+/// The operations both stores implement.
+pub trait EventStore: Send + Sync + 'static {
+    /// Appends durably (committed and synced) and returns the new sequence number.
+    fn append(&self, event: NewEvent) -> impl std::future::Future<Output = Result<i64, StoreError>> + Send;
+    /// Up to `limit` events with `seq > after`, and whether some of them were purged already.
+    fn pull(&self, after: i64, limit: usize) -> impl std::future::Future<Output = Result<Pull, StoreError>> + Send;
+    /// Moves the device's cursor forward to `seq` (never backward).
+    fn ack(&self, device: DeviceId, seq: i64) -> impl std::future::Future<Output = Result<(), StoreError>> + Send;
+    /// The highest sequence number in the log (0 when empty).
+    fn latest_seq(&self) -> impl std::future::Future<Output = Result<i64, StoreError>> + Send;
+    /// Deletes events received before `before_ms`; returns how many.
+    fn purge(&self, before_ms: i64) -> impl std::future::Future<Output = Result<u64, StoreError>> + Send;
+
+    /// Enrolls a device and returns its credential (shown once).
+    fn add_device(&self, name: &str, now_ms: i64) -> impl std::future::Future<Output = Result<NewDevice, StoreError>> + Send;
+    /// Every device, revoked ones included.
+    fn list_devices(&self) -> impl std::future::Future<Output = Result<Vec<DeviceInfo>, StoreError>> + Send;
+    /// Revokes a device; returns false when there is no such device.
+    fn revoke_device(&self, id: DeviceId, now_ms: i64) -> impl std::future::Future<Output = Result<bool, StoreError>> + Send;
+    /// The device a bearer credential belongs to, unless unknown or revoked; records `last_seen`.
+    fn authenticate(&self, credential: &str, now_ms: i64)
+        -> impl std::future::Future<Output = Result<Option<DeviceId>, StoreError>> + Send;
+
+    /// Stores a new authorization link.
+    fn create_link(&self, link: AuthorizeLink) -> impl std::future::Future<Output = Result<(), StoreError>> + Send;
+    /// The link `id`, if it exists.
+    fn link(&self, id: &str) -> impl std::future::Future<Output = Result<Option<AuthorizeLink>, StoreError>> + Send;
+    /// Sets a link's state (`done`, `expired`, `failed`).
+    fn set_link_state(&self, id: &str, state: &str) -> impl std::future::Future<Output = Result<(), StoreError>> + Send;
+}
