@@ -39,11 +39,7 @@ pub struct ProxyConfig {
 
 impl Default for ClientConfig {
     fn default() -> Self {
-        ClientConfig {
-            base_url: Url::parse(DEFAULT_BASE_URL).expect("constant URL parses"),
-            proxy: None,
-            timeout: Duration::from_secs(30),
-        }
+        ClientConfig { base_url: Url::parse(DEFAULT_BASE_URL).expect("constant URL parses"), proxy: None, timeout: Duration::from_secs(30) }
     }
 }
 
@@ -100,7 +96,8 @@ impl Client {
         if let Some(proxy) = &config.proxy {
             let mut p = reqwest::Proxy::all(proxy.url.as_str()).map_err(|e| Error::Config(format!("proxy {}: {e}", proxy.url)))?;
             if let Some(auth) = &proxy.authorization {
-                let value = HeaderValue::from_str(auth).map_err(|_| Error::Config("proxy authorization is not a valid header value".into()))?;
+                let value =
+                    HeaderValue::from_str(auth).map_err(|_| Error::Config("proxy authorization is not a valid header value".into()))?;
                 p = p.custom_http_auth(value);
             }
             builder = builder.proxy(p);
@@ -141,12 +138,7 @@ impl Client {
     async fn send(&self, path: &str, request: reqwest::RequestBuilder) -> Result<(String, Bytes), Error> {
         let response = request.send().await.map_err(|source| Error::Transport { path: path.to_owned(), source: source.without_url() })?;
         let status = response.status();
-        let content_type = response
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned();
+        let content_type = response.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
         let body = response.bytes().await.map_err(|source| Error::Transport { path: path.to_owned(), source: source.without_url() })?;
         tracing::debug!(path, status = status.as_u16(), bytes = body.len(), "wechat api answered");
         if !status.is_success() {
@@ -164,11 +156,7 @@ impl Client {
         if head.errcode != 0 {
             return Err(ApiError { errcode: head.errcode, errmsg: head.errmsg, path: path.to_owned() }.into());
         }
-        serde_json::from_slice(body).map_err(|e| Error::Decode {
-            path: path.to_owned(),
-            detail: e.to_string(),
-            body: body_excerpt(body),
-        })
+        serde_json::from_slice(body).map_err(|e| Error::Decode { path: path.to_owned(), detail: e.to_string(), body: body_excerpt(body) })
     }
 
     /// Image endpoints answer with the image on success and with JSON on failure.
@@ -180,7 +168,11 @@ impl Client {
                     return Err(ApiError { errcode: head.errcode, errmsg: head.errmsg, path: path.to_owned() }.into());
                 }
             }
-            return Err(Error::Decode { path: path.to_owned(), detail: format!("expected an image, got {content_type}"), body: body_excerpt(&body) });
+            return Err(Error::Decode {
+                path: path.to_owned(),
+                detail: format!("expected an image, got {content_type}"),
+                body: body_excerpt(&body),
+            });
         }
         Ok(Media { content_type, bytes: body })
     }
@@ -197,14 +189,25 @@ impl Client {
     }
 
     /// `GET path`; decodes the JSON answer.
-    pub(crate) async fn get_json<T: DeserializeOwned>(&self, path: &str, token: TokenParam<'_>, query: &[(&str, &str)]) -> Result<T, Error> {
+    pub(crate) async fn get_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        token: TokenParam<'_>,
+        query: &[(&str, &str)],
+    ) -> Result<T, Error> {
         let request = self.http.request(Method::GET, self.url(path, token, query));
         let (_, bytes) = self.send(path, request).await?;
         Self::decode(path, &bytes)
     }
 
     /// `POST path` with a JSON body; the answer is an image (or a JSON error).
-    pub(crate) async fn post_for_media<B: Serialize + ?Sized>(&self, path: &str, token: TokenParam<'_>, query: &[(&str, &str)], body: &B) -> Result<Media, Error> {
+    pub(crate) async fn post_for_media<B: Serialize + ?Sized>(
+        &self,
+        path: &str,
+        token: TokenParam<'_>,
+        query: &[(&str, &str)],
+        body: &B,
+    ) -> Result<Media, Error> {
         let request = self.http.request(Method::POST, self.url(path, token, query)).json(body);
         let (content_type, bytes) = self.send(path, request).await?;
         Self::decode_media(path, content_type, bytes)
@@ -218,7 +221,14 @@ impl Client {
     }
 
     /// `POST path` as `multipart/form-data` with one file field; decodes the JSON answer.
-    pub(crate) async fn upload<T: DeserializeOwned>(&self, path: &str, token: TokenParam<'_>, query: &[(&str, &str)], field: &'static str, file: Upload) -> Result<T, Error> {
+    pub(crate) async fn upload<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        token: TokenParam<'_>,
+        query: &[(&str, &str)],
+        field: &'static str,
+        file: Upload,
+    ) -> Result<T, Error> {
         let part = reqwest::multipart::Part::bytes(file.bytes)
             .file_name(file.file_name)
             .mime_str(&file.content_type)

@@ -28,5 +28,5 @@ pub mod tester;
 
 pub use client::{Client, ClientConfig, Media, ProxyConfig, Upload, DEFAULT_BASE_URL};
 pub use error::{ApiError, Error};
-pub use token::{AuthorizerToken, ComponentToken};
 pub(crate) use token::TokenParam;
+pub use token::{AuthorizerToken, ComponentToken};
