@@ -23,8 +23,9 @@ SCREENSHOTS = REPO / "test-output" / "e2e"
 
 
 def app_path() -> Path:
-    """WXFLEET_APP if set, else the debug build in this checkout's target dir."""
-    return Path(os.environ.get("WXFLEET_APP") or REPO / "target" / "debug" / "wxfleet-desktop").resolve()
+    """WXFLEET_APP if set, else the debug build in cargo's target dir (CARGO_TARGET_DIR or ./target)."""
+    target = Path(os.environ.get("CARGO_TARGET_DIR") or REPO / "target")
+    return Path(os.environ.get("WXFLEET_APP") or target / "debug" / "wxfleet-desktop").resolve()
 
 
 def tauri_driver_path() -> str:
