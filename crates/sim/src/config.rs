@@ -40,12 +40,27 @@ pub struct SimConfig {
     pub audit_default: AuditDefault,
     /// Seconds from submission to the audit result (virtual time).
     pub audit_after_secs: u64,
-    /// Added latency of every API call, in milliseconds.
+    /// The authorization launch-page domain (授权发起页域名) of the demo platform: consent pages must
+    /// be linked from a page on it, and `redirect_uri` must be on it.
+    pub launch_domain: String,
+    /// Added latency of every API call, in milliseconds (the minimum when `latency_max_ms` is set).
     pub latency_ms: u64,
+    /// With `latency_ms`, each call waits a uniformly drawn time between the two.
+    pub latency_max_ms: Option<u64>,
     /// Share of API calls (0.0–1.0) that fail with an injected fault.
     pub fault_rate: f64,
     /// Seed of every random choice (faults, ids, tickets), so runs repeat.
     pub seed: u64,
+    /// How long a push receiver has to answer (WeChat: 5 s).
+    pub push_timeout_ms: u64,
+    /// Attempts per push (WeChat: 3).
+    pub push_attempts: u32,
+    /// Pause between attempts, in milliseconds.
+    pub push_retry_backoff_ms: u64,
+    /// The daily limit of APIs without a limit of their own (see `world::quota`).
+    pub quota_daily_limit: Option<u64>,
+    /// How long an injected `timeout` fault holds the request before giving up on it.
+    pub fault_timeout_hold_ms: u64,
     /// Load the state from this file at start (if it exists) and save it there on shutdown.
     pub state_file: Option<PathBuf>,
 }
@@ -60,9 +75,16 @@ impl Default for SimConfig {
             ticket_interval_secs: 600,
             audit_default: AuditDefault::Pass,
             audit_after_secs: 5,
+            launch_domain: "127.0.0.1".to_owned(),
             latency_ms: 0,
+            latency_max_ms: None,
             fault_rate: 0.0,
             seed: 1,
+            push_timeout_ms: 5000,
+            push_attempts: 3,
+            push_retry_backoff_ms: 1000,
+            quota_daily_limit: None,
+            fault_timeout_hold_ms: 60_000,
             state_file: None,
         }
     }

@@ -4,8 +4,8 @@
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
-use serde::Serialize;
-use tokio::sync::{oneshot, Notify};
+use serde::{Deserialize, Serialize};
+use tokio::sync::{oneshot, watch, Notify};
 use tokio::task::JoinHandle;
 use url::Url;
 
@@ -28,25 +28,43 @@ struct Inner {
     push_wakeup: Notify,
     faults: Mutex<FaultPlan>,
     http: reqwest::Client,
+    stopping: watch::Sender<bool>,
 }
 
 impl Sim {
-    /// A simulator state around `world` (not listening yet; [`Simulator::start`] does that).
-    pub fn new(world: World, config: SimConfig, base_url: Url) -> Self {
+    /// A simulator state around `world` with virtual time from `clock` (not listening yet;
+    /// [`Simulator::start`] does that).
+    pub fn new(world: World, config: SimConfig, base_url: Url, clock: SimClock) -> Self {
         let faults = FaultPlan::from_config(&config);
-        // WeChat waits 5 s for a callback to answer.
-        let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(5)).no_proxy().build().expect("static client config");
+        // The receiver's time limit (WeChat: 5 s) is set per request from the config.
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .user_agent("Mozilla/4.0")
+            .pool_idle_timeout(std::time::Duration::from_secs(30))
+            .build()
+            .expect("static client config");
         Sim {
             inner: Arc::new(Inner {
                 world: Mutex::new(world),
-                clock: SimClock::default(),
+                clock,
                 config,
                 base_url,
                 push_wakeup: Notify::new(),
                 faults: Mutex::new(faults),
                 http,
+                stopping: watch::channel(false).0,
             }),
         }
+    }
+
+    /// Resolves when the simulator starts shutting down (held requests give up then).
+    pub async fn stopping(&self) {
+        let mut rx = self.inner.stopping.subscribe();
+        let _ = rx.wait_for(|stopping| *stopping).await;
+    }
+
+    fn signal_stop(&self) {
+        self.inner.stopping.send_replace(true);
     }
 
     /// Virtual now, in Unix seconds.
@@ -93,14 +111,14 @@ impl Sim {
         &self.inner.faults
     }
 
-    /// The HTTP client pushes are delivered with (5 s timeout, like WeChat).
+    /// The HTTP client pushes are delivered with (no timeout of its own: the push code sets it).
     pub fn http(&self) -> &reqwest::Client {
         &self.inner.http
     }
 }
 
 /// What the simulator prints as its first stdout line: where it is and what it seeded.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StartupInfo {
     /// The API's base URL.
     pub base_url: String,
@@ -111,7 +129,7 @@ pub struct StartupInfo {
 }
 
 /// A platform's credentials, as the agency would copy them from the open platform's console.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlatformInfo {
     /// `component_appid`.
     pub component_appid: String,
@@ -124,7 +142,7 @@ pub struct PlatformInfo {
 }
 
 /// A seeded merchant's mini program.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MerchantInfo {
     /// `wx…`.
     pub appid: String,
@@ -153,12 +171,24 @@ impl Simulator {
         let listener = tokio::net::TcpListener::bind(config.listen).await?;
         let addr = listener.local_addr()?;
         let base_url: Url = format!("http://{addr}").parse().expect("socket address makes a URL");
+        let clock = SimClock::default();
         let mut world = match &config.state_file {
-            Some(path) if path.exists() => load_state(path)?,
+            Some(path) if path.exists() => {
+                let saved = load_state(path)?;
+                clock.advance(saved.clock_offset_secs);
+                saved.world
+            }
             _ => World { ids: Ids::seeded(config.seed), ..World::default() },
         };
-        let info = crate::demo::seed(&mut world, &config, &base_url);
-        let sim = Sim::new(world, config, base_url);
+        if config.quota_daily_limit.is_some() {
+            world.quotas.default_limit = config.quota_daily_limit;
+        }
+        // WeChat keeps pushing tickets on its own schedule; after a restart the first comes soon.
+        for platform in world.platforms.values_mut() {
+            platform.next_ticket_at = None;
+        }
+        let info = crate::demo::seed(&mut world, &config, &base_url, clock.now());
+        let sim = Sim::new(world, config, base_url, clock);
 
         let (tx, rx) = oneshot::channel::<()>();
         let app = crate::http::router(sim.clone()).into_make_service_with_connect_info::<SocketAddr>();
@@ -183,6 +213,7 @@ impl RunningSim {
 
     /// Stops serving, stops the background tasks and saves the state when a state file is set.
     pub async fn shutdown(mut self) -> std::io::Result<()> {
+        self.sim.signal_stop();
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
@@ -202,19 +233,38 @@ impl RunningSim {
 
 impl Drop for RunningSim {
     fn drop(&mut self) {
+        self.sim.signal_stop();
         for task in &self.tasks {
             task.abort();
         }
     }
 }
 
-fn load_state(path: &std::path::Path) -> std::io::Result<World> {
+/// The state file: the world and how far virtual time was ahead, so that a restart does not move
+/// time backwards for the tokens and tickets it holds.
+#[derive(Deserialize)]
+struct SavedState {
+    clock_offset_secs: i64,
+    world: World,
+}
+
+/// [`SavedState`] as it is written, borrowing the world.
+#[derive(Serialize)]
+struct SavingState<'a> {
+    clock_offset_secs: i64,
+    world: &'a World,
+}
+
+fn load_state(path: &std::path::Path) -> std::io::Result<SavedState> {
     let text = std::fs::read_to_string(path)?;
     serde_json::from_str(&text).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{}: {e}", path.display())))
 }
 
 fn save_state(sim: &Sim, path: &std::path::Path) -> std::io::Result<()> {
-    let text = sim.with_world(|world, _| serde_json::to_string(world)).map_err(std::io::Error::other)?;
+    let offset = sim.clock().offset();
+    let text = sim
+        .with_world(|world, _| serde_json::to_string(&SavingState { clock_offset_secs: offset, world }))
+        .map_err(std::io::Error::other)?;
     // Write then rename, so a crash mid-write leaves the previous state intact.
     let tmp = path.with_extension("tmp");
     std::fs::write(&tmp, text)?;

@@ -41,6 +41,18 @@ impl AppCall {
     }
 }
 
+/// A call made with either kind of token about the token's own account (`clear_quota`,
+/// `openapi/quota/get`, `openapi/rid/get`).
+#[derive(Debug, Clone)]
+pub struct AccountCall {
+    /// The account: the component appid for a CAT, the mini program's appid for an AAT.
+    pub account: String,
+    /// The platform the token belongs to.
+    pub component_appid: String,
+    /// The token is the platform's own (CAT).
+    pub platform: bool,
+}
+
 /// The query parameter named `name`, percent-decoded.
 pub fn query_param(parts_query: Option<&str>, name: &str) -> Option<String> {
     url::form_urlencoded::parse(parts_query.unwrap_or("").as_bytes()).find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
@@ -49,6 +61,18 @@ pub fn query_param(parts_query: Option<&str>, name: &str) -> Option<String> {
 /// The caller's address, from the connection (the relay's egress proxy connects from its own IP).
 pub fn peer_ip(parts: &Parts) -> Option<IpAddr> {
     parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip())
+}
+
+/// The caller's address as an extractor, for the calls that carry no token.
+#[derive(Debug, Clone, Copy)]
+pub struct PeerIp(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for PeerIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(PeerIp(peer_ip(parts)))
+    }
 }
 
 /// `61004` when the platform has a whitelist and `peer` is not on it.
@@ -102,6 +126,38 @@ impl FromRequestParts<Sim> for AppCall {
             world.quotas.hit(&appid, &api, now)?;
             Ok(AppCall { component_appid, appid, func_ids })
         })
+    }
+}
+
+impl FromRequestParts<Sim> for AccountCall {
+    type Rejection = WxError;
+
+    async fn from_request_parts(parts: &mut Parts, sim: &Sim) -> Result<Self, Self::Rejection> {
+        let token = token_from(parts, &["access_token", "component_access_token"])?;
+        let peer = peer_ip(parts);
+        let api = parts.uri.path().to_owned();
+        sim.with_world(|world: &mut World, now| {
+            let call = match world.tokens.validate(&token, now)? {
+                TokenKind::Component { component_appid } => {
+                    AccountCall { account: component_appid.clone(), component_appid: component_appid.clone(), platform: true }
+                }
+                TokenKind::Authorizer { component_appid, appid } => {
+                    AccountCall { account: appid.clone(), component_appid: component_appid.clone(), platform: false }
+                }
+            };
+            check_whitelist(world.platform(&call.component_appid)?, peer)?;
+            world.quotas.hit(&call.account, &api, now)?;
+            Ok(call)
+        })
+    }
+}
+
+/// The account whose token a request carries, if the token is valid: for the rid log.
+pub fn token_owner(world: &World, query: Option<&str>, now: i64) -> Option<String> {
+    let token = ["access_token", "component_access_token"].iter().find_map(|name| query_param(query, name))?;
+    match world.tokens.validate(&token, now).ok()? {
+        TokenKind::Component { component_appid } => Some(component_appid.clone()),
+        TokenKind::Authorizer { appid, .. } => Some(appid.clone()),
     }
 }
 

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+use wechat::api::auth::{AuthorizerInfo, BasicConfig, BusinessInfo, MiniProgramCategory, MiniProgramInfo, Network, TypeInfo};
 
 use super::{category::Categories, code::CodeState, domain::AppDomains, privacy::Privacy, profile::Profile, tester::Testers};
 
@@ -35,6 +36,10 @@ pub struct MiniProgram {
     pub testers: Testers,
     /// Committed code, audits, releases.
     pub code: CodeState,
+    /// Account options (`location_report`, `voice_recognize`, `customer_service`) that were set;
+    /// the others have their default value.
+    #[serde(default)]
+    pub options: BTreeMap<String, String>,
 }
 
 /// What a mini program granted one platform.
@@ -48,9 +53,65 @@ pub struct Grant {
     pub auth_time: i64,
 }
 
+/// The account options `api_get_authorizer_option` knows, with the values each takes and its default.
+pub const OPTIONS: &[(&str, &[&str], &str)] =
+    &[("location_report", &["0", "1", "2"], "0"), ("voice_recognize", &["0", "1"], "0"), ("customer_service", &["0", "1"], "0")];
+
 impl MiniProgram {
+    /// The value of option `name`: `61012` for an unknown name.
+    pub fn option(&self, name: &str) -> Result<String, crate::WxError> {
+        let (_, _, default) = OPTIONS.iter().find(|(n, _, _)| *n == name).ok_or_else(invalid_option_name)?;
+        Ok(self.options.get(name).cloned().unwrap_or_else(|| (*default).to_owned()))
+    }
+
+    /// This mini program's profile as `api_get_authorizer_info` reports it.
+    pub fn authorizer_info(&self) -> AuthorizerInfo {
+        AuthorizerInfo {
+            nick_name: self.nickname.clone(),
+            // WeChat's CDN URLs; the simulator serves no images there.
+            head_img: Some(format!("http://wx.qlogo.cn/mmopen/{}/0", self.original_id)),
+            service_type_info: Some(TypeInfo { id: 0, name: None }),
+            // -1 unverified (personal mini programs cannot be verified), 0 WeChat-verified.
+            verify_type_info: Some(TypeInfo { id: if self.personal { -1 } else { 0 }, name: None }),
+            user_name: self.original_id.clone(),
+            principal_name: Some(self.principal_name.clone()),
+            alias: Some(String::new()),
+            qrcode_url: Some(format!("http://mmbiz.qpic.cn/mmbiz_jpg/{}/0", self.original_id)),
+            business_info: Some(BusinessInfo::default()),
+            idc: Some(1),
+            signature: None,
+            mini_program_info: Some(MiniProgramInfo {
+                network: Network::default(),
+                categories: self
+                    .categories
+                    .approved()
+                    .into_iter()
+                    .map(|c| MiniProgramCategory { first: c.first_class, second: c.second_class })
+                    .collect(),
+                visit_status: 0,
+            }),
+            register_type: Some(0),
+            account_status: Some(1),
+            basic_config: Some(BasicConfig { is_phone_configured: true, is_email_configured: true }),
+        }
+    }
+
+    /// Sets option `name`: `61012` for an unknown name, `61013` for a value it does not take.
+    pub fn set_option(&mut self, name: &str, value: &str) -> Result<(), crate::WxError> {
+        let (_, values, _) = OPTIONS.iter().find(|(n, _, _)| *n == name).ok_or_else(invalid_option_name)?;
+        if !values.contains(&value) {
+            return Err(crate::WxError::new(61013, "invalid option value"));
+        }
+        self.options.insert(name.to_owned(), value.to_owned());
+        Ok(())
+    }
+
     /// The grant to `component_appid`, or `61003 component is not authorized by this account`.
     pub fn grant(&self, component_appid: &str) -> Result<&Grant, crate::WxError> {
         self.grants.get(component_appid).ok_or_else(|| crate::WxError::new(61003, "component is not authorized by this account"))
     }
+}
+
+fn invalid_option_name() -> crate::WxError {
+    crate::WxError::new(61012, "invalid option name")
 }

@@ -26,10 +26,11 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 pub use app::{Grant, MiniProgram};
+pub use consent::{Confirmation, ConsentRefusal, Consented};
 pub use ids::Ids;
-pub use outbox::{Outbox, OutgoingPush, PushTarget};
-pub use platform::Platform;
-pub use quota::Quotas;
+pub use outbox::{Delivery, DeliveryOutcome, Outbox, OutgoingPush, PushTarget};
+pub use platform::{Platform, Ticket};
+pub use quota::{Quotas, RidLog};
 pub use tokens::{TokenKind, Tokens};
 
 /// Permission set (权限集) ids the endpoints require (reference conventions).
@@ -55,6 +56,9 @@ pub struct World {
     pub consent: consent::Consent,
     /// Daily call counters and quota resets.
     pub quotas: Quotas,
+    /// Failed calls by rid, for `openapi/rid/get`.
+    #[serde(default)]
+    pub rids: RidLog,
     /// Pushes waiting for delivery, and the delivery log.
     pub outbox: Outbox,
     /// How audits end: the default rule and per-app scripts.

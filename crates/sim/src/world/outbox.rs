@@ -4,6 +4,9 @@ use std::collections::VecDeque;
 
 use serde::{Deserialize, Serialize};
 
+/// Deliveries kept in the log (the oldest are forgotten first).
+pub const DELIVERY_LOG_LEN: usize = 500;
+
 /// Which callback URL of a platform a push goes to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PushTarget {
@@ -27,16 +30,79 @@ pub struct OutgoingPush {
     pub xml: String,
 }
 
+/// How a delivery ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryOutcome {
+    /// Still being attempted.
+    Pending,
+    /// The receiver answered `success`.
+    Delivered,
+    /// Every attempt failed (wrong answer, error status, timeout, connection refused).
+    Failed,
+    /// There was nowhere to send it: no URL configured, or the platform or mini program is gone.
+    Undeliverable,
+}
+
+/// One push's delivery, as `/admin/state` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delivery {
+    /// Sequence number, from 1.
+    pub id: u64,
+    /// When it was taken for delivery (virtual time).
+    pub queued_at: i64,
+    /// The platform.
+    pub component_appid: String,
+    /// The mini program, for message-and-event pushes.
+    pub appid: Option<String>,
+    /// `InfoType` or `Event`.
+    pub kind: String,
+    /// The URL posted to (query string left out), when there is one.
+    pub url: Option<String>,
+    /// Attempts made so far.
+    pub attempts: u32,
+    /// How it ended (or `pending`).
+    pub outcome: DeliveryOutcome,
+    /// What went wrong on the last failed attempt.
+    pub last_error: Option<String>,
+    /// When it ended (virtual time).
+    pub finished_at: Option<i64>,
+}
+
 /// Pushes waiting, and what happened to the delivered ones.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Outbox {
     /// Waiting for delivery, oldest first.
     pub pending: VecDeque<OutgoingPush>,
+    /// The most recent deliveries, oldest first.
+    #[serde(default)]
+    pub log: VecDeque<Delivery>,
+    #[serde(default)]
+    last_id: u64,
 }
 
 impl Outbox {
     /// Queues a push.
     pub fn push(&mut self, push: OutgoingPush) {
         self.pending.push_back(push);
+    }
+
+    /// Starts the log entry of a delivery; returns its id.
+    pub fn start_delivery(&mut self, mut delivery: Delivery) -> u64 {
+        self.last_id += 1;
+        delivery.id = self.last_id;
+        if self.log.len() >= DELIVERY_LOG_LEN {
+            self.log.pop_front();
+        }
+        self.log.push_back(delivery);
+        self.last_id
+    }
+
+    /// The log entry `id`, if it is still kept.
+    pub fn delivery_mut(&mut self, id: u64) -> Option<&mut Delivery> {
+        // Ids are consecutive, so the entry's index follows from the first one's.
+        let first = self.log.front()?.id;
+        let index = usize::try_from(id.checked_sub(first)?).ok()?;
+        self.log.get_mut(index).filter(|d| d.id == id)
     }
 }

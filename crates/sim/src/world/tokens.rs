@@ -49,6 +49,10 @@ pub struct IssuedToken {
 pub struct Tokens {
     by_value: BTreeMap<String, IssuedToken>,
     current: BTreeMap<String, String>,
+    /// Dead tokens are swept when this many are stored, then the mark doubles: sweeping on every
+    /// issue would make token refreshes O(n) under load.
+    #[serde(default)]
+    sweep_at: usize,
 }
 
 fn owner_key(kind: &TokenKind) -> String {
@@ -69,7 +73,10 @@ impl Tokens {
         }
         let expires_at = now + TOKEN_LIFETIME_SECS;
         self.by_value.insert(value, IssuedToken { kind, expires_at, superseded_at: None });
-        self.forget_dead(now);
+        if self.by_value.len() >= self.sweep_at {
+            self.forget_dead(now);
+            self.sweep_at = (self.by_value.len() * 2).max(1024);
+        }
         expires_at
     }
 
@@ -93,9 +100,40 @@ impl Tokens {
         self.current.remove(&owner_key(&kind));
     }
 
+    /// How many tokens are alive (issued, not yet forgotten).
+    pub fn len(&self) -> usize {
+        self.by_value.len()
+    }
+
+    /// Whether no token is alive.
+    pub fn is_empty(&self) -> bool {
+        self.by_value.is_empty()
+    }
+
     /// Drops tokens that can never validate again, so a long run does not grow without bound.
     fn forget_dead(&mut self, now: i64) {
         self.by_value.retain(|_, t| now < t.expires_at && t.superseded_at.is_none_or(|at| now < at + SUPERSEDED_OVERLAP_SECS));
+    }
+}
+
+/// Real tokens are about 150 characters of `[0-9A-Za-z_-]` after a short numeric prefix.
+const TOKEN_PREFIX: &str = "86_";
+const TOKEN_LEN: usize = 136;
+
+impl super::World {
+    /// Issues a new `component_access_token` (superseding the previous one); returns it and `expires_in`.
+    pub fn issue_component_token(&mut self, component_appid: &str, now: i64) -> (String, i64) {
+        let value = self.ids.opaque(TOKEN_PREFIX, TOKEN_LEN);
+        let expires_at = self.tokens.issue(TokenKind::Component { component_appid: component_appid.to_owned() }, value.clone(), now);
+        (value, expires_at - now)
+    }
+
+    /// Issues a new `authorizer_access_token` (superseding the previous one); returns it and `expires_in`.
+    pub fn issue_authorizer_token(&mut self, component_appid: &str, appid: &str, now: i64) -> (String, i64) {
+        let value = self.ids.opaque(TOKEN_PREFIX, TOKEN_LEN);
+        let kind = TokenKind::Authorizer { component_appid: component_appid.to_owned(), appid: appid.to_owned() };
+        let expires_at = self.tokens.issue(kind, value.clone(), now);
+        (value, expires_at - now)
     }
 }
 
