@@ -245,7 +245,7 @@ pub struct DomainRefusal {
     /// The error.
     pub error: WxError,
     /// The lists WeChat includes in the error answer (85301 only).
-    pub body: Option<ModifyDomainResponse>,
+    pub body: Option<Box<ModifyDomainResponse>>,
 }
 
 impl From<WxError> for DomainRefusal {
@@ -324,7 +324,7 @@ pub fn modify_domain(
     if given > 0 && invalid_count == given {
         let body = answer(current, invalid, no_icp);
         let message = "no domain to modify after filtered, please confirm the domain has been set in miniprogram or open, and follows the rule of domains";
-        return Err(DomainRefusal { error: WxError::new(85301, message), body: Some(body) });
+        return Err(DomainRefusal { error: WxError::new(85301, message), body: Some(Box::new(body)) });
     }
     if !directly && req.action != DomainAction::Delete && unregistered > 0 && registered.is_empty() {
         return Err(WxError::new(85018, "域名没有在第三方平台设置").into());

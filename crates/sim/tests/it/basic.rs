@@ -53,28 +53,20 @@ pub fn advance(sim: &RunningSim, secs: i64) {
     sim.sim.with_world(|w, now| w.advance(now));
 }
 
-/// Moves virtual time forward and returns the pushes that moving time queued, decoded. Looking
-/// inside the same lock as the advance, so the delivery task cannot have taken them yet.
-pub fn advance_collect(sim: &RunningSim, secs: i64) -> Vec<Event> {
-    sim.sim.clock().advance(secs);
-    sim.sim.with_world(|w, now| {
-        let before = w.outbox.pending.len();
-        w.advance(now);
-        w.outbox.pending.iter().skip(before).map(|p| Event::parse(&p.xml).expect("pushed XML parses")).collect()
-    })
-}
+/// A push as it arrived: path, query string, body.
+type RawPush = (String, String, Vec<u8>);
 
 /// A loopback receiver for the demo platform's two callback URLs: answers `success`, keeps what
 /// arrived, and decrypts it with the platform's key.
 pub struct Receiver {
-    received: Arc<Mutex<Vec<(String, String, Vec<u8>)>>>,
+    received: Arc<Mutex<Vec<RawPush>>>,
     crypt: MsgCrypt,
 }
 
 impl Receiver {
     /// Starts listening and points the demo platform's `push_url` and `message_url` at it.
     pub async fn start(sim: &RunningSim) -> Receiver {
-        let received: Arc<Mutex<Vec<(String, String, Vec<u8>)>>> = Arc::default();
+        let received: Arc<Mutex<Vec<RawPush>>> = Arc::default();
         let store = received.clone();
         let app = axum::Router::new().fallback(move |uri: axum::http::Uri, body: axum::body::Bytes| {
             let store = store.clone();
@@ -96,21 +88,49 @@ impl Receiver {
         Receiver { received, crypt }
     }
 
-    /// Waits up to `timeout` for a push that `matches`; returns the path it came to and the event.
-    pub async fn wait_for(&self, timeout: Duration, matches: impl Fn(&Event) -> bool) -> Option<(String, Event)> {
-        let deadline = tokio::time::Instant::now() + timeout;
-        loop {
-            let found = self.received.lock().unwrap().iter().find_map(|(path, query, body)| {
+    /// Every push received so far that `matches`, in arrival order, with the path it came to.
+    pub fn received(&self, matches: impl Fn(&Event) -> bool) -> Vec<(String, Event)> {
+        self.received
+            .lock()
+            .unwrap()
+            .iter()
+            .filter_map(|(path, query, body)| {
                 let plain = self.crypt.open_push(&PushQuery::parse(query), body).expect("push decrypts and verifies");
                 let event = Event::parse(&plain).expect("push parses");
                 matches(&event).then(|| (path.clone(), event))
-            });
-            if found.is_some() || tokio::time::Instant::now() >= deadline {
+            })
+            .collect()
+    }
+
+    /// Waits (up to 5 s) until `n` pushes that `matches` arrived; returns them in arrival order.
+    pub async fn wait_for_n(&self, n: usize, matches: impl Fn(&Event) -> bool) -> Vec<(String, Event)> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            let found = self.received(&matches);
+            if found.len() >= n {
                 return found;
             }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+            assert!(tokio::time::Instant::now() < deadline, "expected {n} matching pushes, got {}: {found:?}", found.len());
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
+
+    /// Waits for the first push that `matches`; returns the path it came to and the event.
+    pub async fn wait_for(&self, matches: impl Fn(&Event) -> bool) -> (String, Event) {
+        self.wait_for_n(1, matches).await.remove(0)
+    }
+
+    /// Asserts that no push that `matches` arrives within a short while.
+    pub async fn assert_none(&self, matches: impl Fn(&Event) -> bool) {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let found = self.received(matches);
+        assert!(found.is_empty(), "unexpected pushes: {found:?}");
+    }
+}
+
+/// Matches name-review pushes.
+pub fn nickname_audit(e: &Event) -> bool {
+    matches!(e, Event::WxaNicknameAudit(_))
 }
 
 fn nick(name: &str) -> SetnicknameRequest {
@@ -164,8 +184,12 @@ async fn a_keyword_name_needs_material_then_review_passes_with_a_push() {
     assert_eq!((state.nickname.as_str(), state.audit_stat, state.audit_time), ("中国好味", 1, None));
     assert_eq!(errcode(client.setnickname(aat, &nick("别的名字")).await), 91019, "one review at a time");
 
-    let pushed = advance_collect(&sim, 600);
-    let Some(Event::WxaNicknameAudit(event)) = pushed.first() else { panic!("a wxa_nickname_audit push: {pushed:?}") };
+    receiver.assert_none(nickname_audit).await;
+    advance(&sim, 600);
+    let (path, event) = receiver.wait_for(nickname_audit).await;
+    // Encrypted to the message URL, with $APPID$ replaced.
+    assert_eq!(path, format!("/msg/{APPID}"));
+    let Event::WxaNicknameAudit(event) = event else { unreachable!() };
     assert!(event.passed());
     assert_eq!(event.nickname, "中国好味");
     assert_eq!(event.header.to_user_name, sim.sim.with_world(|w, _| w.apps[APPID].original_id.clone()));
@@ -173,12 +197,6 @@ async fn a_keyword_name_needs_material_then_review_passes_with_a_push() {
     assert_eq!(state.audit_stat, 3);
     assert!(state.audit_time.is_some());
     assert_eq!(client.getaccountbasicinfo(aat).await.unwrap().nickname.as_deref(), Some("中国好味"));
-
-    // Delivered, encrypted, to the message URL with $APPID$ replaced — when the delivery task runs.
-    match receiver.wait_for(Duration::from_secs(3), |e| matches!(e, Event::WxaNicknameAudit(_))).await {
-        Some((path, _)) => assert_eq!(path, format!("/msg/{APPID}")),
-        None => eprintln!("note: push delivery not running yet; checked the outbox only"),
-    }
 }
 
 #[tokio::test]
@@ -187,9 +205,10 @@ async fn a_brand_claim_without_trademark_proof_is_rejected() {
     let aat = AuthorizerToken(&aat_s);
     let license = upload_image(&client, &aat_s, "license.png", png(1000)).await;
     let req = SetnicknameRequest { license: Some(license), ..nick("好味官方店") };
+    let receiver = Receiver::start(&sim).await;
     let audit_id = client.setnickname(aat, &req).await.unwrap().audit_id.unwrap();
-    let pushed = advance_collect(&sim, 600);
-    let Some(Event::WxaNicknameAudit(event)) = pushed.first() else { panic!("a push: {pushed:?}") };
+    advance(&sim, 600);
+    let Event::WxaNicknameAudit(event) = receiver.wait_for(nickname_audit).await.1 else { unreachable!() };
     assert_eq!(event.ret, 2);
     assert!(event.reason.contains("商标"), "{}", event.reason);
     let state = client.api_wxa_querynickname(aat, &ApiWxaQuerynicknameRequest { audit_id }).await.unwrap();
@@ -209,10 +228,13 @@ async fn review_delay_and_outcome_are_scriptable() {
         script.reject_reason = Some("名称与主体不符".into());
     });
     let license = upload_image(&client, &aat_s, "license.png", png(1000)).await;
-    client.setnickname(aat, &SetnicknameRequest { license: Some(license), ..nick("全国好味") }).await.unwrap();
-    assert!(advance_collect(&sim, 29).is_empty());
-    let pushed = advance_collect(&sim, 1);
-    let Some(Event::WxaNicknameAudit(event)) = pushed.first() else { panic!("a push: {pushed:?}") };
+    let receiver = Receiver::start(&sim).await;
+    let audit_id =
+        client.setnickname(aat, &SetnicknameRequest { license: Some(license), ..nick("全国好味") }).await.unwrap().audit_id.unwrap();
+    advance(&sim, 29);
+    assert_eq!(client.api_wxa_querynickname(aat, &ApiWxaQuerynicknameRequest { audit_id }).await.unwrap().audit_stat, 1);
+    advance(&sim, 1);
+    let Event::WxaNicknameAudit(event) = receiver.wait_for(nickname_audit).await.1 else { unreachable!() };
     assert_eq!((event.ret, event.reason.as_str()), (2, "名称与主体不符"));
 }
 

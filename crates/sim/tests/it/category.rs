@@ -5,11 +5,15 @@ use wechat::api::category::{AddcategoryRequest, Certicate, DeletecategoryRequest
 use wechat::xml::Event;
 use wechat::AuthorizerToken;
 
-use crate::basic::{advance_collect, errcode, png, setup, upload_image, APPID};
+use crate::basic::{advance, errcode, png, setup, upload_image, Receiver, APPID};
 use crate::support::{self, ALL_PERMS};
 
 fn add(first: i64, second: i64, certicates: Vec<Certicate>) -> AddcategoryRequest {
     AddcategoryRequest { categories: vec![NewCategory { first, second, certicates }] }
+}
+
+fn category_audit(e: &Event) -> bool {
+    matches!(e, Event::WxaCategoryAudit(_))
 }
 
 fn food_licence(media_id: &str) -> Vec<Certicate> {
@@ -66,6 +70,7 @@ async fn a_plain_category_is_approved_at_once() {
 async fn a_sensitive_category_is_reviewed_and_the_result_pushed() {
     let (sim, client, aat_s) = setup(ALL_PERMS).await;
     let aat = AuthorizerToken(&aat_s);
+    let receiver = Receiver::start(&sim).await;
     assert_eq!(errcode(client.addcategory(aat, &add(304, 307, vec![])).await), 53311, "qualification missing");
     let wrong = vec![Certicate { key: "《营业执照》".into(), value: "x".into() }];
     assert_eq!(errcode(client.addcategory(aat, &add(304, 307, wrong)).await), 53311, "not the document the category needs");
@@ -76,9 +81,13 @@ async fn a_sensitive_category_is_reviewed_and_the_result_pushed() {
     assert!(client.get_category(aat).await.unwrap().category_list.is_empty(), "not approved yet");
     assert_eq!(errcode(client.deletecategory(aat, &DeletecategoryRequest { first: 304, second: 307 }).await), 53308);
 
-    assert!(advance_collect(&sim, 599).is_empty());
-    let pushed = advance_collect(&sim, 1);
-    let Some(Event::WxaCategoryAudit(event)) = pushed.first() else { panic!("a wxa_category_audit push: {pushed:?}") };
+    advance(&sim, 599);
+    assert_eq!(client.getcategory(aat).await.unwrap().categories[0].audit_status, Some(1));
+    receiver.assert_none(category_audit).await;
+    advance(&sim, 1);
+    let (path, event) = receiver.wait_for(category_audit).await;
+    assert_eq!(path, format!("/msg/{APPID}"));
+    let Event::WxaCategoryAudit(event) = event else { unreachable!() };
     assert!(event.passed());
     assert_eq!((event.first, event.second), (304, 307));
     assert_eq!(client.get_category(aat).await.unwrap().category_list[0].second_class, "食品");
@@ -91,12 +100,13 @@ async fn a_sensitive_category_is_reviewed_and_the_result_pushed() {
 async fn a_rejected_category_can_be_modified_and_reviewed_again() {
     let (sim, client, aat_s) = setup(ALL_PERMS).await;
     let aat = AuthorizerToken(&aat_s);
+    let receiver = Receiver::start(&sim).await;
     let blurry = upload_image(&client, &aat_s, "reject-blurry.png", png(500)).await;
     client.addcategory(aat, &add(304, 307, food_licence(&blurry))).await.unwrap();
     let modify = |media: &str| ModifycategoryRequest { first: 304, second: 307, certicates: food_licence(media) };
     assert_eq!(errcode(client.modifycategory(aat, &modify(&blurry)).await), 53307, "only rejected ones");
-    let pushed = advance_collect(&sim, 600);
-    let Some(Event::WxaCategoryAudit(event)) = pushed.first() else { panic!("a push: {pushed:?}") };
+    advance(&sim, 600);
+    let Event::WxaCategoryAudit(event) = receiver.wait_for(category_audit).await.1 else { unreachable!() };
     assert_eq!(event.ret, 2);
     assert!(event.reason.contains("食品经营许可证"));
     let state = &client.getcategory(aat).await.unwrap().categories[0];
@@ -107,8 +117,9 @@ async fn a_rejected_category_can_be_modified_and_reviewed_again() {
     assert_eq!(errcode(client.modifycategory(aat, &ModifycategoryRequest { first: 304, second: 308, certicates: vec![] }).await), 53303);
     client.modifycategory(aat, &modify(&clear)).await.unwrap();
     assert_eq!(client.getcategory(aat).await.unwrap().categories[0].audit_status, Some(1));
-    let pushed = advance_collect(&sim, 600);
-    assert!(matches!(pushed.first(), Some(Event::WxaCategoryAudit(e)) if e.passed()));
+    advance(&sim, 600);
+    let second = receiver.wait_for_n(2, category_audit).await.remove(1).1;
+    assert!(matches!(second, Event::WxaCategoryAudit(e) if e.passed()));
     assert_eq!(client.get_category(aat).await.unwrap().category_list.len(), 1);
 }
 
