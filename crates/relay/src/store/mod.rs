@@ -2,8 +2,23 @@
 //!
 //! One trait, two implementations that pass the same test suite: SQLite (WAL; the embedded
 //! default) and PostgreSQL (several relay instances behind a load balancer on one database).
+//! [`Store`] is whichever of the two the configuration's store URL names.
+//!
+//! * [`sqlite`] — [`SqliteStore`](sqlite::SqliteStore).
+//! * [`postgres`] — [`PgStore`](postgres::PgStore).
+//! * [`credential`] — how device credentials and link ids are made, and the hash stores keep.
+
+mod any;
+pub mod credential;
+pub mod postgres;
+pub mod sqlite;
+
+use std::fmt;
+use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
+
+pub use any::Store;
 
 /// Where a stored event came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -15,6 +30,36 @@ pub enum Source {
     App,
     /// The `redirect_uri` catcher: a merchant finished (or failed) the consent page.
     Authorize,
+}
+
+impl Source {
+    /// `component`, `app` or `authorize` (as stored, and as in the device API's JSON).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Component => "component",
+            Source::App => "app",
+            Source::Authorize => "authorize",
+        }
+    }
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Source {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "component" => Ok(Source::Component),
+            "app" => Ok(Source::App),
+            "authorize" => Ok(Source::Authorize),
+            other => Err(format!("unknown event source {other:?}")),
+        }
+    }
 }
 
 /// An event to append, exactly as received.
@@ -130,6 +175,14 @@ pub enum StoreError {
     /// PostgreSQL refused or is unreachable.
     #[error("postgres: {0}")]
     Postgres(#[from] tokio_postgres::Error),
+    /// The database was written by a newer `wxfleet-relay` (its schema version is above ours).
+    #[error("the database's schema version {found} is newer than this wxfleet-relay supports ({supported}); upgrade wxfleet-relay")]
+    SchemaTooNew {
+        /// The version found in the database.
+        found: i64,
+        /// The newest version this binary knows.
+        supported: i64,
+    },
     /// Something else (I/O, a poisoned lock, a bad store URL).
     #[error("{0}")]
     Other(String),
@@ -164,4 +217,12 @@ pub trait EventStore: Send + Sync + 'static {
     fn link(&self, id: &str) -> impl std::future::Future<Output = Result<Option<AuthorizeLink>, StoreError>> + Send;
     /// Sets a link's state (`done`, `expired`, `failed`).
     fn set_link_state(&self, id: &str, state: &str) -> impl std::future::Future<Output = Result<(), StoreError>> + Send;
+
+    /// The latest committed sequence number, as a watch that changes when ANY process appended —
+    /// for a store shared by several relay instances (PostgreSQL's LISTEN/NOTIFY), so that a
+    /// long-poll on one instance wakes for a push another one took. `None` (the default): only
+    /// this process appends, and the server wakes its long-polls itself.
+    fn appended(&self) -> Option<tokio::sync::watch::Receiver<i64>> {
+        None
+    }
 }
