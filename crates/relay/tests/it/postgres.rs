@@ -1,0 +1,311 @@
+//! The PostgreSQL store against a real server: `scripts/postgres.sh` starts one on loopback and
+//! exports `WXFLEET_TEST_POSTGRES_URL` (scripts/test does this before `cargo test`). Every test gets
+//! its own fresh database, so they run in parallel. In CI (`CI=true`) a missing URL fails the tests;
+//! locally they say how to enable them and pass.
+
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio_postgres::NoTls;
+use wxfleet_relay::store::postgres::{PgStore, SCHEMA_VERSION};
+use wxfleet_relay::store::{AuthorizeLink, EventStore, NewEvent, Source, StoreError};
+
+/// The environment variable with the admin URL of the test server.
+pub const URL_VAR: &str = "WXFLEET_TEST_POSTGRES_URL";
+
+/// A new, empty database on the test server, as a URL; `None` (after saying so) when no test server
+/// is configured outside CI.
+pub async fn fresh_database(test: &str) -> Option<String> {
+    let Ok(admin) = std::env::var(URL_VAR) else {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("{URL_VAR} is not set: in CI the PostgreSQL tests must run (scripts/test starts the server with scripts/postgres.sh)");
+        }
+        eprintln!("skipped {test}: set {URL_VAR} (eval \"$(scripts/postgres.sh)\")");
+        return None;
+    };
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let name = format!("wxt_{}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed), test);
+    let name: String = name.chars().take(63).collect();
+    let (client, connection) = tokio_postgres::connect(&admin, NoTls).await.unwrap_or_else(|e| panic!("connect to {URL_VAR}: {e}"));
+    let driver = tokio::spawn(connection);
+    client.batch_execute(&format!("CREATE DATABASE \"{name}\"")).await.unwrap();
+    drop(client);
+    let _ = driver.await;
+    let mut url = url::Url::parse(&admin).expect("the test URL is a postgres:// URL");
+    url.set_path(&format!("/{name}"));
+    Some(url.to_string())
+}
+
+/// A connection to `url` for looking behind the store's back.
+async fn admin(url: &str) -> tokio_postgres::Client {
+    let (client, connection) = tokio_postgres::connect(url, NoTls).await.unwrap();
+    tokio::spawn(connection);
+    client
+}
+
+fn event(platform: &str, body: &str, received_at: i64) -> NewEvent {
+    NewEvent {
+        platform: platform.to_owned(),
+        source: Source::Component,
+        appid: None,
+        query: format!("signature=s&timestamp={received_at}&nonce=n&encrypt_type=aes&msg_signature=m"),
+        body: body.to_owned(),
+        received_at,
+    }
+}
+
+#[tokio::test]
+async fn events_come_back_byte_exact_in_order() {
+    let Some(url) = fresh_database("byte_exact").await else { return };
+    let store = PgStore::connect(&url).await.unwrap();
+    assert_eq!(store.latest_seq().await.unwrap(), 0);
+    let bodies = [
+        "<xml><ToUserName><![CDATA[gh_1]]></ToUserName>\r\n<Encrypt><![CDATA[abc+/=]]></Encrypt></xml>",
+        "中文 \u{0} NUL and emoji 🎉, trailing spaces   ",
+        "",
+    ];
+    let mut app = event("p1", bodies[1], 2);
+    app.source = Source::App;
+    app.appid = Some("wxabc".into());
+    app.query = "a=%E4%B8%AD&b=&&c=1+2".into();
+    assert_eq!(store.append(event("p1", bodies[0], 1)).await.unwrap(), 1);
+    assert_eq!(store.append(app.clone()).await.unwrap(), 2);
+    assert_eq!(store.append(event("p2", bodies[2], 3)).await.unwrap(), 3);
+
+    let pull = store.pull(0, 10).await.unwrap();
+    assert!(!pull.gap);
+    assert_eq!(pull.events.iter().map(|e| e.seq).collect::<Vec<_>>(), [1, 2, 3]);
+    assert_eq!(pull.events[0].body, bodies[0]);
+    assert_eq!(pull.events[1].body, bodies[1]);
+    assert_eq!(pull.events[1].query, app.query);
+    assert_eq!((pull.events[1].source, pull.events[1].appid.as_deref()), (Source::App, Some("wxabc")));
+    assert_eq!(pull.events[2].platform, "p2");
+    assert_eq!(store.pull(1, 1).await.unwrap().events.iter().map(|e| e.seq).collect::<Vec<_>>(), [2]);
+    assert!(store.pull(3, 10).await.unwrap().events.is_empty());
+    assert_eq!(store.latest_seq().await.unwrap(), 3);
+}
+
+#[tokio::test]
+async fn purge_leaves_a_gap_mark_and_never_reuses_sequences() {
+    let Some(url) = fresh_database("purge_gap").await else { return };
+    let store = PgStore::connect(&url).await.unwrap();
+    for t in 1..=5 {
+        store.append(event("p", &format!("e{t}"), t * 1000)).await.unwrap();
+    }
+    assert_eq!(store.purge(3000).await.unwrap(), 2, "received at 1000 and 2000");
+    let behind = store.pull(0, 10).await.unwrap();
+    assert!(behind.gap, "a cursor below the purged events is told");
+    assert_eq!(behind.events.iter().map(|e| e.seq).collect::<Vec<_>>(), [3, 4, 5]);
+    let at_mark = store.pull(2, 10).await.unwrap();
+    assert!(!at_mark.gap, "a cursor that had everything purged is not behind");
+    assert_eq!(at_mark.events.len(), 3);
+
+    assert_eq!(store.purge(10_000).await.unwrap(), 3);
+    assert_eq!(store.purge(10_000).await.unwrap(), 0);
+    assert!(store.pull(4, 10).await.unwrap().gap);
+    assert!(!store.pull(5, 10).await.unwrap().gap);
+    assert_eq!(store.append(event("p", "after", 11_000)).await.unwrap(), 6, "an empty log keeps counting");
+    assert_eq!(store.latest_seq().await.unwrap(), 6);
+}
+
+#[tokio::test]
+async fn devices_links_and_acks() {
+    let Some(url) = fresh_database("devices").await else { return };
+    let store = PgStore::connect(&url).await.unwrap();
+    let a = store.add_device("front desk", 100).await.unwrap();
+    let b = store.add_device("laptop", 200).await.unwrap();
+    assert!(a.credential.starts_with("wxr_") && a.credential.len() >= 4 + 43);
+    assert_ne!(a.credential, b.credential);
+    assert_eq!(store.authenticate(&a.credential, 300).await.unwrap(), Some(a.id));
+    assert_eq!(store.authenticate("wxr_nope", 300).await.unwrap(), None);
+
+    // Only a hash is stored.
+    let db = admin(&url).await;
+    let stored: Vec<String> = db.query("SELECT credential_hash FROM relay_devices", &[]).await.unwrap().iter().map(|r| r.get(0)).collect();
+    assert!(stored.iter().all(|h| h.len() == 64 && !h.contains(&a.credential[4..]) && !h.contains(&b.credential[4..])));
+
+    store.ack(a.id, 5).await.unwrap();
+    store.ack(a.id, 3).await.unwrap();
+    assert!(store.revoke_device(b.id, 400).await.unwrap());
+    assert!(!store.revoke_device(999, 400).await.unwrap());
+    assert_eq!(store.authenticate(&b.credential, 500).await.unwrap(), None, "revoked");
+    let devices = store.list_devices().await.unwrap();
+    assert_eq!(devices.len(), 2);
+    assert_eq!((devices[0].acked_seq, devices[0].last_seen, devices[0].revoked_at), (5, Some(300), None), "acks never go back");
+    assert_eq!((devices[1].name.as_str(), devices[1].created_at, devices[1].revoked_at), ("laptop", 200, Some(400)));
+
+    let link = AuthorizeLink {
+        id: "l1".into(),
+        platform: "p".into(),
+        pre_auth_code: "preauthcode@@@x".into(),
+        mode: "mobile".into(),
+        auth_type: Some(3),
+        biz_appid: Some("wxbiz".into()),
+        consent_origin: Some("http://127.0.0.1:9".into()),
+        created_at: 1,
+        expires_at: 1_801,
+        state: "pending".into(),
+    };
+    store.create_link(link.clone()).await.unwrap();
+    assert!(store.create_link(link.clone()).await.is_err(), "ids are unique");
+    assert_eq!(store.link("l1").await.unwrap(), Some(link.clone()));
+    store.set_link_state("l1", "done").await.unwrap();
+    assert_eq!(store.link("l1").await.unwrap().unwrap().state, "done");
+    assert_eq!(store.link("l2").await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn migrations_run_once_and_a_newer_database_is_refused() {
+    let Some(url) = fresh_database("migrations").await else { return };
+    // Several instances starting at once: one migrates, the others find it done.
+    let starts = (0..4).map(|_| {
+        let url = url.clone();
+        async move { PgStore::connect(&url).await }
+    });
+    let stores: Vec<_> = futures_join_all(starts).await.into_iter().collect::<Result<_, _>>().unwrap();
+    stores[0].append(event("p", "x", 1)).await.unwrap();
+    drop(stores);
+    let reopened = PgStore::connect(&url).await.unwrap();
+    assert_eq!(reopened.latest_seq().await.unwrap(), 1, "reconnecting keeps the data");
+    drop(reopened);
+
+    let db = admin(&url).await;
+    let version: i32 = db.query_one("SELECT version FROM relay_schema_version", &[]).await.unwrap().get(0);
+    assert_eq!(version, SCHEMA_VERSION);
+    db.execute("UPDATE relay_schema_version SET version = $1", &[&(SCHEMA_VERSION + 1)]).await.unwrap();
+    match PgStore::connect(&url).await {
+        Err(StoreError::SchemaTooNew { found, supported }) => {
+            assert_eq!((found, supported), (i64::from(SCHEMA_VERSION) + 1, i64::from(SCHEMA_VERSION)))
+        }
+        other => panic!("expected SchemaTooNew, got {other:?}"),
+    }
+}
+
+/// `futures::future::join_all` without the dependency.
+async fn futures_join_all<F: std::future::Future + Send + 'static>(futures: impl IntoIterator<Item = F>) -> Vec<F::Output>
+where
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = futures.into_iter().map(tokio::spawn).collect();
+    let mut out = Vec::with_capacity(handles.len());
+    for handle in handles {
+        out.push(handle.await.unwrap());
+    }
+    out
+}
+
+/// Two relay instances on one database, many concurrent appends on each, and a device pulling
+/// from either while they run: it must receive every event exactly once, in sequence order,
+/// without a hole — the property a plain SEQUENCE would break (seq N+1 visible before N commits).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_instances_appending_concurrently_never_make_a_puller_skip() {
+    let Some(url) = fresh_database("two_instances").await else { return };
+    let a = Arc::new(PgStore::connect(&url).await.unwrap());
+    let b = Arc::new(PgStore::connect(&url).await.unwrap());
+    const WRITERS: usize = 12;
+    const EACH: usize = 25;
+    let total = WRITERS * EACH;
+
+    let mut writers = Vec::new();
+    for w in 0..WRITERS {
+        let store = if w % 2 == 0 { a.clone() } else { b.clone() };
+        writers.push(tokio::spawn(async move {
+            for i in 0..EACH {
+                store.append(event("p", &format!("w{w}-{i}"), 1)).await.unwrap();
+            }
+        }));
+    }
+
+    let mut cursor = 0;
+    let mut received = Vec::new();
+    let mut pulls = 0u32;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while received.len() < total {
+        assert!(tokio::time::Instant::now() < deadline, "only {} of {total} events arrived", received.len());
+        let from = if pulls % 2 == 0 { &a } else { &b };
+        pulls += 1;
+        let pull = from.pull(cursor, 7).await.unwrap();
+        assert!(!pull.gap);
+        for e in pull.events {
+            assert_eq!(e.seq, cursor + 1, "the puller skipped (or repeated) a sequence number");
+            cursor = e.seq;
+            received.push(e.body);
+        }
+    }
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    assert!(a.pull(cursor, 10).await.unwrap().events.is_empty(), "nothing beyond what was appended");
+    let unique: BTreeSet<_> = received.iter().cloned().collect();
+    let expected: BTreeSet<_> = (0..WRITERS).flat_map(|w| (0..EACH).map(move |i| format!("w{w}-{i}"))).collect();
+    assert_eq!(unique, expected);
+    assert_eq!(received.len(), total, "each event once");
+    // Each writer's own events keep their order.
+    for w in 0..WRITERS {
+        let mine: Vec<_> = received.iter().filter(|b| b.starts_with(&format!("w{w}-"))).cloned().collect();
+        assert_eq!(mine, (0..EACH).map(|i| format!("w{w}-{i}")).collect::<Vec<_>>());
+    }
+    assert!(pulls > 2, "the pulls interleaved with the appends");
+}
+
+/// Waits until `rx` shows at least `seq`, or fails after `within`.
+async fn seen(rx: &mut tokio::sync::watch::Receiver<i64>, seq: i64, within: Duration) -> Result<(), String> {
+    let outcome = tokio::time::timeout(within, rx.wait_for(|&s| s >= seq)).await.map(|r| r.is_ok());
+    match outcome {
+        Ok(true) => Ok(()),
+        Ok(false) => Err("the store's watch closed".into()),
+        Err(_) => Err(format!("not woken within {within:?} (at {})", *rx.borrow())),
+    }
+}
+
+#[tokio::test]
+async fn an_append_on_one_instance_wakes_long_polls_on_another() {
+    let Some(url) = fresh_database("notify").await else { return };
+    let a = PgStore::connect(&url).await.unwrap();
+    let b = PgStore::connect(&url).await.unwrap();
+    let mut on_b = b.appended().expect("the PostgreSQL store wakes across instances");
+    let mut on_a = a.appended().unwrap();
+    // Let B's listener connect and make its first read, so what follows is the NOTIFY (the
+    // listener's own re-read comes only every 10 s).
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(*on_b.borrow(), 0);
+
+    a.append(event("p", "one", 1)).await.unwrap();
+    assert_eq!(*on_a.borrow_and_update(), 1, "the appending instance knows at once");
+    seen(&mut on_b, 1, Duration::from_secs(3)).await.unwrap();
+    for i in 0..5 {
+        a.append(event("p", &format!("more{i}"), 1)).await.unwrap();
+    }
+    b.append(event("p", "from b", 1)).await.unwrap();
+    seen(&mut on_b, 7, Duration::from_secs(3)).await.unwrap();
+    seen(&mut on_a, 7, Duration::from_secs(3)).await.unwrap();
+}
+
+#[tokio::test]
+async fn the_listener_reconnects_after_losing_its_connection() {
+    let Some(url) = fresh_database("notify_reconnect").await else { return };
+    let a = PgStore::connect(&url).await.unwrap();
+    let b = PgStore::connect(&url).await.unwrap();
+    let mut on_b = b.appended().unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    let db = admin(&url).await;
+    let killed = db
+        .query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE datname = current_database() AND application_name LIKE '%listen%'",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(killed.len(), 2, "one LISTEN connection per instance");
+    // Appended while nobody listens: the NOTIFY is lost; the reconnect's own read catches up.
+    a.append(event("p", "while away", 1)).await.unwrap();
+    seen(&mut on_b, 1, Duration::from_secs(5)).await.unwrap();
+    // And NOTIFY works again on the new connection.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    a.append(event("p", "back", 1)).await.unwrap();
+    seen(&mut on_b, 2, Duration::from_secs(3)).await.unwrap();
+}
