@@ -15,8 +15,9 @@ as_root() {
 # the UI is Chinese by default and a bare server image has none (every character shows as a box).
 BUILD_PKGS=(build-essential pkg-config curl file libssl-dev libwebkit2gtk-4.1-dev librsvg2-dev
             libayatana-appindicator3-dev libxdo-dev fonts-noto-cjk)
-# What the tests need besides: a virtual display, the WebKit WebDriver, Python for the e2e driver.
-TEST_PKGS=(xvfb xauth webkit2gtk-driver python3-venv)
+# What the tests need besides: a virtual display, the WebKit WebDriver, Python for the e2e driver,
+# and a PostgreSQL server for the relay's store tests (started on loopback by scripts/postgres.sh).
+TEST_PKGS=(xvfb xauth webkit2gtk-driver python3-venv postgresql)
 
 ensure_apt() {
   local missing=()

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # A private PostgreSQL server on loopback for the relay's store tests. Idempotent: installs Debian's
-# `postgresql` if missing, creates a cluster in test-output/pg (once), starts it on a free port on
+# `postgresql` if missing, creates a cluster in /var/tmp/wxfleet-test-pg-UID (once; one per machine
+# and user, shared by every checkout, so CI's fresh clones do not each leave a server running),
+# starts it on a free port on
 # 127.0.0.1 only (trust auth, no Unix socket), creates the database `wxfleet_test`, and prints
 #   export WXFLEET_TEST_POSTGRES_URL=postgres://wxfleet@127.0.0.1:PORT/wxfleet_test
 # on stdout (everything else goes to stderr), so:   eval "$(scripts/postgres.sh)"
 # Tests create one fresh database per test from that URL, so they run in parallel.
 # Usage: scripts/postgres.sh [--stop]
-# Env: WXFLEET_PG_DIR (default test-output/pg).
+# Env: WXFLEET_PG_DIR (default /var/tmp/wxfleet-test-pg-UID).
 source "$(dirname "$0")/lib.sh"
 exec 3>&1 1>&2   # stdout is only for the export line
 
@@ -14,7 +16,7 @@ ensure_apt postgresql
 BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
 [ -x "$BIN/initdb" ] || { echo "no PostgreSQL server binaries under /usr/lib/postgresql/*/bin" >&2; exit 1; }
 
-DIR="${WXFLEET_PG_DIR:-$ROOT/test-output/pg}"
+DIR="${WXFLEET_PG_DIR:-/var/tmp/wxfleet-test-pg-$(id -u)}"
 DATA="$DIR/data"
 mkdir -p "$DIR"
 
@@ -32,6 +34,14 @@ running() { as_pg "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; }
 if [ "${1:-}" = "--stop" ]; then
   running && as_pg "$BIN/pg_ctl" -D "$DATA" -m fast -w stop
   exit 0
+fi
+
+# A cluster of another major version (the package was upgraded) cannot be started: it is only test data.
+major="$(basename "$(dirname "$BIN")")"
+if [ -f "$DATA/PG_VERSION" ] && [ "$(cat "$DATA/PG_VERSION")" != "$major" ]; then
+  step "discarding the PostgreSQL $(cat "$DATA/PG_VERSION") test cluster (server is $major)"
+  running && as_pg "$BIN/pg_ctl" -D "$DATA" -m immediate -w stop || true
+  rm -rf "$DATA"
 fi
 
 if [ ! -f "$DATA/PG_VERSION" ]; then
