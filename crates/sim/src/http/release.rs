@@ -44,7 +44,10 @@ async fn release(State(sim): State<Sim>, call: AppCall, body: Bytes) -> Result<J
     sim.with_world(|world, now| {
         let ids = &mut world.ids;
         let app = world.apps.get_mut(&call.appid).ok_or_else(|| WxError::new(40013, "invalid appid"))?;
-        app.code.release(ids, now)
+        app.code.release(ids, now)?;
+        // The development privacy guide the audit checked goes live with the code.
+        app.privacy.on_release(now);
+        Ok::<_, WxError>(())
     })?;
     Ok(ok())
 }

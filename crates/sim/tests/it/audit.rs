@@ -41,15 +41,17 @@ async fn submit(fx: &Fixture) -> i64 {
 
 #[tokio::test]
 async fn an_audit_passes_after_the_configured_time() {
-    let fx = setup().await; // audit_default pass, audit_after_secs 5
+    // Checks leave virtual-time margins of tens of seconds: the clock is real time plus an offset,
+    // so a slow test run must not cross a deadline by itself.
+    let fx = setup_with(SimConfig { audit_after_secs: 100, ..SimConfig::default() }).await;
     committed(&fx).await;
     let before = fx.client.queryquota(fx.aat()).await.unwrap();
     let auditid = submit(&fx).await;
     assert_eq!(status(&fx, auditid).await, AuditStatus::UnderReview);
     assert_eq!(fx.client.queryquota(fx.aat()).await.unwrap().rest, before.rest - 1);
-    advance(&fx.sim, 4);
+    advance(&fx.sim, 50);
     assert_eq!(status(&fx, auditid).await, AuditStatus::UnderReview);
-    advance(&fx.sim, 1);
+    advance(&fx.sim, 50);
     let answer = fx.client.get_auditstatus(fx.aat(), &GetAuditstatusRequest { auditid }).await.unwrap();
     assert_eq!((answer.status, answer.reason, answer.screenshot), (AuditStatus::Passed, None, None));
     let latest = fx.client.get_latest_auditstatus(fx.aat()).await.unwrap();
@@ -130,7 +132,25 @@ async fn a_privacy_guide_that_misses_a_used_key_gets_the_audit_rejected() {
 
     // With the guide completed, the next audit passes.
     set_privacy_guide(&fx, &["UserInfo", "Location"]).await;
-    let auditid = submit(&fx).await;
+    let auditid =
+        fx.client.submit_audit(fx.aat(), &SubmitAuditRequest { privacy_api_not_use: Some(true), ..submission() }).await.unwrap().auditid;
+    advance(&fx.sim, 5);
+    assert_eq!(status(&fx, auditid).await, AuditStatus::Passed);
+}
+
+#[tokio::test]
+async fn location_apis_without_a_grant_are_61040_unless_declared_unused() {
+    let fx = setup().await;
+    let template_id = new_template(&fx, "1.3.0", SHOP_PAGES, &["Location"]).await;
+    make_ready(&fx, &["Location"]).await;
+    commit(&fx, template_id, "1.3.0").await;
+    advance(&fx.sim, 60);
+    let refused = fx.client.submit_audit(fx.aat(), &submission()).await;
+    let Err(wechat::Error::Api(e)) = refused else { panic!("expected 61040, got {refused:?}") };
+    assert_eq!(e.errcode, 61040);
+    assert!(e.errmsg.contains("wx.getLocation") && e.errmsg.contains("privacy_api_not_use"), "{}", e.errmsg);
+    let auditid =
+        fx.client.submit_audit(fx.aat(), &SubmitAuditRequest { privacy_api_not_use: Some(true), ..submission() }).await.unwrap().auditid;
     advance(&fx.sim, 5);
     assert_eq!(status(&fx, auditid).await, AuditStatus::Passed);
 }
@@ -141,14 +161,14 @@ async fn scripted_outcomes_fail_then_delay_then_pass_and_are_pushed() {
     let receiver = Inbox::start(&fx.sim).await;
     committed(&fx).await;
     let (code, rules) =
-        admin(&fx.sim, "audit-rules", json!({"authorizer_appid": APPID, "outcomes": ["fail", "delay"], "after_secs": 30})).await;
+        admin(&fx.sim, "audit-rules", json!({"authorizer_appid": APPID, "outcomes": ["fail", "delay"], "after_secs": 60})).await;
     assert_eq!(code, 200);
     assert_eq!(rules["per_app"][APPID]["outcomes"], json!(["fail", "delay"]));
 
     let first = submit(&fx).await;
-    advance(&fx.sim, 29);
+    advance(&fx.sim, 30);
     assert_eq!(status(&fx, first).await, AuditStatus::UnderReview);
-    advance(&fx.sim, 1);
+    advance(&fx.sim, 30);
     let failed = fx.client.get_auditstatus(fx.aat(), &GetAuditstatusRequest { auditid: first }).await.unwrap();
     assert_eq!(failed.status, AuditStatus::Rejected);
     assert!(failed.reason.as_deref().unwrap().contains("<br>"));
@@ -165,13 +185,13 @@ async fn scripted_outcomes_fail_then_delay_then_pass_and_are_pushed() {
     assert!(fail.reason.contains("<br>"));
 
     let second = submit(&fx).await;
-    advance(&fx.sim, 30);
+    advance(&fx.sim, 60);
     let delayed = fx.client.get_auditstatus(fx.aat(), &GetAuditstatusRequest { auditid: second }).await.unwrap();
     assert_eq!(delayed.status, AuditStatus::Delayed);
     assert!(delayed.reason.is_some());
     // Still pending: another submission is refused.
     assert_eq!(errcode(fx.client.submit_audit(fx.aat(), &submission()).await), 85009);
-    advance(&fx.sim, 30);
+    advance(&fx.sim, 60);
     assert_eq!(status(&fx, second).await, AuditStatus::Passed);
     let (_, _, delay) = receiver.wait_for(|e| matches!(e, Event::WeappAuditDelay(_))).await;
     let Event::WeappAuditDelay(delay) = delay else { unreachable!() };
@@ -225,12 +245,12 @@ async fn every_nth_submission_fails_and_a_default_cycle_applies_to_everyone() {
     }
     assert_eq!(outcomes, [AuditStatus::Passed, AuditStatus::Rejected, AuditStatus::Passed, AuditStatus::Rejected]);
 
-    let (_, rules) = admin(&fx.sim, "audit-rules", json!({"fail_every_nth": null, "outcomes": ["delay"], "after_secs": 10})).await;
+    let (_, rules) = admin(&fx.sim, "audit-rules", json!({"fail_every_nth": null, "outcomes": ["delay"], "after_secs": 60})).await;
     assert_eq!(rules["fail_every_nth"], Value::Null);
     let auditid = submit(&fx).await;
-    advance(&fx.sim, 10);
+    advance(&fx.sim, 60);
     assert_eq!(status(&fx, auditid).await, AuditStatus::Delayed);
-    advance(&fx.sim, 10);
+    advance(&fx.sim, 60);
     assert_eq!(status(&fx, auditid).await, AuditStatus::Passed);
 }
 
@@ -274,10 +294,10 @@ async fn speedup_shortens_the_wait_once_and_uses_the_platform_budget() {
     fx.client.speedupaudit(fx.aat(), &SpeedupauditRequest { auditid }).await.unwrap();
     assert_eq!(fx.client.queryquota(fx.aat()).await.unwrap().speedup_rest, before.speedup_rest - 1);
     assert_eq!(errcode(fx.client.speedupaudit(fx.aat(), &SpeedupauditRequest { auditid }).await), 89404);
-    // 900 s were left; now 450.
-    advance(&fx.sim, 449);
+    // At most 900 s were left; now at most 450.
+    advance(&fx.sim, 400);
     assert_eq!(status(&fx, auditid).await, AuditStatus::UnderReview);
-    advance(&fx.sim, 1);
+    advance(&fx.sim, 50);
     assert_eq!(status(&fx, auditid).await, AuditStatus::Passed);
     assert_eq!(errcode(fx.client.speedupaudit(fx.aat(), &SpeedupauditRequest { auditid }).await), 89402);
 

@@ -31,16 +31,19 @@ pub fn errcode<T: std::fmt::Debug>(result: Result<T, wechat::Error>) -> i64 {
     }
 }
 
+/// What arrived: the path, the query string and the body.
+type RawPush = (String, String, Vec<u8>);
+
 /// A loopback receiver set as the demo platform's message-and-event URL (`…/msg/$APPID$`): answers
 /// `success`, keeps what arrives, and verifies and decrypts it with the platform's Token and key.
 pub struct Inbox {
-    received: Arc<Mutex<Vec<(String, String, Vec<u8>)>>>,
+    received: Arc<Mutex<Vec<RawPush>>>,
     crypt: MsgCrypt,
 }
 
 impl Inbox {
     pub async fn start(sim: &RunningSim) -> Inbox {
-        let received: Arc<Mutex<Vec<(String, String, Vec<u8>)>>> = Arc::default();
+        let received: Arc<Mutex<Vec<RawPush>>> = Arc::default();
         let store = received.clone();
         let app = axum::Router::new().fallback(move |uri: axum::http::Uri, body: axum::body::Bytes| {
             let store = store.clone();

@@ -44,9 +44,14 @@ async fn the_whole_code_lifecycle() {
     assert_eq!(fx.client.get_auditstatus(fx.aat(), &GetAuditstatusRequest { auditid: first }).await.unwrap().status, AuditStatus::Passed);
     let (_, _, pushed) = receiver.wait_for(|e| matches!(e, Event::WeappAuditSuccess(_))).await;
     assert_eq!(pushed.message_header().unwrap().to_user_name, fx.sim.sim.with_world(|w, _| w.app(APPID).unwrap().original_id.clone()));
+    let live_guide = wechat::api::privacy::GetprivacysettingRequest { privacy_ver: Some(1) };
+    assert!(fx.client.getprivacysetting(fx.aat(), &live_guide).await.unwrap().setting_list.is_empty(), "no live guide before a release");
     fx.client.release(fx.aat()).await.unwrap();
     assert_eq!(live_version(&fx).await.as_deref(), Some("1.0.0"));
     assert_eq!(errcode(fx.client.release(fx.aat()).await), 85052);
+    // The guide the audit checked went live with the code.
+    let guide = fx.client.getprivacysetting(fx.aat(), &live_guide).await.unwrap();
+    assert_eq!(guide.setting_list.iter().map(|s| s.privacy_key.as_str()).collect::<Vec<_>>(), ["UserInfo"]);
 
     // Version 2 the same way.
     let v2_template = new_template(&fx, "2.0.0", SHOP_PAGES, &["UserInfo"]).await;

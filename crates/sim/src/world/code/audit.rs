@@ -137,6 +137,19 @@ pub fn submit(
     if now < version.scan_done_at {
         return Err(WxError::new(61039, "隐私接口检查任务未完成，请稍等一分钟再重试"));
     }
+    // Privacy interfaces (the location APIs) the code calls without a grant: 61040, unless the
+    // submission promises not to use them. The privacy area knows the grants.
+    if req.privacy_api_not_use != Some(true) {
+        if let Ok(info) = crate::world::privacy::code_privacy_info(app, now) {
+            if !info.without_auth_list.is_empty() {
+                let apis = info.without_auth_list.join("、");
+                return Err(WxError::new(
+                    61040,
+                    format!("代码中含有ext.json未配置隐私接口{apis}(暂无权限)，请配置并申请权限或者承诺不使用这些接口(设置参数privacy_api_not_use为true)后再提交审核。"),
+                ));
+            }
+        }
+    }
     check_items(&req.item_list, &version.pages, &app.categories.approved())?;
     check_extras(req, &app.code.media)?;
     // Name, avatar and description: only the name is known here (the profile belongs to another
