@@ -217,3 +217,80 @@ pub async fn pull_all(http: &reqwest::Client, base: &str, credential: &str, mut 
         all.extend(events);
     }
 }
+
+/// A relay without a socket: its router on a fresh SQLite store, with a clock the test moves.
+pub struct TestRelay {
+    /// The state the router shares (store, metrics).
+    pub state: wxfleet_relay::server::RelayState<wxfleet_relay::store::sqlite::SqliteStore>,
+    /// The router.
+    pub app: axum::Router,
+    /// Now, in Unix milliseconds; `set`/`fetch_add` to move time.
+    pub clock: std::sync::Arc<std::sync::atomic::AtomicI64>,
+    _dir: tempfile::TempDir,
+}
+
+/// The public URL the test relays claim.
+pub const PUBLIC_URL: &str = "https://relay.example.com";
+
+impl TestRelay {
+    /// A relay for the test platform at [`PUBLIC_URL`], time starting at 1 700 000 000 000 ms.
+    pub fn new() -> TestRelay {
+        let dir = tempfile::tempdir().unwrap();
+        let store = wxfleet_relay::store::sqlite::SqliteStore::open(dir.path().join("relay.db")).unwrap();
+        let clock = std::sync::Arc::new(std::sync::atomic::AtomicI64::new(1_700_000_000_000));
+        let now = std::sync::Arc::clone(&clock);
+        let state = wxfleet_relay::server::RelayState::new(
+            config("sqlite:unused", PUBLIC_URL),
+            std::sync::Arc::new(store),
+            std::sync::Arc::new(move || now.load(std::sync::atomic::Ordering::SeqCst)),
+        );
+        TestRelay { app: wxfleet_relay::server::router(state.clone()), state, clock, _dir: dir }
+    }
+
+    /// Sends one request through the router (no socket); returns status, headers, body.
+    pub async fn send(&self, request: axum::http::Request<axum::body::Body>) -> (u16, axum::http::HeaderMap, Vec<u8>) {
+        use tower::ServiceExt;
+        let response = self.app.clone().oneshot(request).await.unwrap();
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap().to_vec();
+        (status, headers, body)
+    }
+
+    /// POSTs `body` to `path?query`.
+    pub async fn post(&self, path_and_query: &str, body: impl Into<axum::body::Body>) -> (u16, axum::http::HeaderMap, Vec<u8>) {
+        self.send(axum::http::Request::post(path_and_query).body(body.into()).unwrap()).await
+    }
+
+    /// GETs `path?query`, with a bearer credential if given.
+    pub async fn get(&self, path_and_query: &str, credential: Option<&str>) -> (u16, axum::http::HeaderMap, Vec<u8>) {
+        let mut request = axum::http::Request::get(path_and_query);
+        if let Some(credential) = credential {
+            request = request.header("authorization", format!("Bearer {credential}"));
+        }
+        self.send(request.body(axum::body::Body::empty()).unwrap()).await
+    }
+
+    /// POSTs JSON as a device.
+    pub async fn post_json(&self, path: &str, credential: &str, json: serde_json::Value) -> (u16, axum::http::HeaderMap, Vec<u8>) {
+        let request = axum::http::Request::post(path)
+            .header("authorization", format!("Bearer {credential}"))
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from(json.to_string()))
+            .unwrap();
+        self.send(request).await
+    }
+
+    /// A freshly enrolled device's credential.
+    pub async fn device(&self, name: &str) -> (i64, String) {
+        use wxfleet_relay::store::EventStore;
+        let device = self.state.store().add_device(name, self.state.now_ms()).await.unwrap();
+        (device.id, device.credential)
+    }
+
+    /// Every stored event.
+    pub async fn stored(&self) -> Vec<wxfleet_relay::store::StoredEvent> {
+        use wxfleet_relay::store::EventStore;
+        self.state.store().pull(0, 10_000).await.unwrap().events
+    }
+}
