@@ -104,3 +104,36 @@ async fn template_calls_take_the_platform_token_only() {
     let answer: Value = http.post(&url).body(r#"{"draft_id":"one"}"#).send().await.unwrap().json().await.unwrap();
     assert_eq!(answer["errcode"], 47001);
 }
+
+#[tokio::test]
+async fn the_demo_platform_has_three_shop_templates_and_a_newer_draft() {
+    let fx = setup().await;
+    let templates = fx.client.gettemplatelist(fx.cat(), &GettemplatelistRequest::default()).await.unwrap().template_list;
+    let versions: Vec<&str> = templates.iter().map(|t| t.user_version.as_str()).collect();
+    assert_eq!(versions, ["1.0.0", "1.1.0", "1.2.0"]);
+    let drafts = fx.client.gettemplatedraftlist(fx.cat()).await.unwrap().draft_list;
+    assert_eq!(drafts.iter().map(|d| d.user_version.as_str()).collect::<Vec<_>>(), ["1.3.0"]);
+    // Committing a demo template works out of the box and exposes its pages.
+    let template_id = templates[2].template_id;
+    crate::code::commit(&fx, template_id, "1.2.0").await;
+    let pages = fx.client.get_page(fx.aat()).await.unwrap().page_list;
+    assert_eq!(pages.len(), 8);
+    assert_eq!(pages[0], "pages/index/index");
+}
+
+#[tokio::test]
+async fn addtotemplate_takes_template_type_0_or_1() {
+    let fx = setup().await;
+    let draft_id = upload_draft(&fx.sim, "1.0.0", SHOP_PAGES, &[]).await;
+    let url = fx.url(&format!("/wxa/addtotemplate?access_token={}", fx.cat));
+    let answer: Value = reqwest::Client::new()
+        .post(&url)
+        .body(format!(r#"{{"draft_id":{draft_id},"template_type":5}}"#))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(answer["errcode"], 40097);
+}
