@@ -10,7 +10,9 @@ use std::time::Duration;
 
 use tokio_postgres::NoTls;
 use wxfleet_relay::store::postgres::{PgStore, SCHEMA_VERSION};
-use wxfleet_relay::store::{AuthorizeLink, EventStore, NewEvent, Source, StoreError};
+use wxfleet_relay::store::{EventStore, NewEvent, Source, StoreError};
+
+use crate::store_suite;
 
 /// The environment variable with the admin URL of the test server.
 pub const URL_VAR: &str = "WXFLEET_TEST_POSTGRES_URL";
@@ -56,104 +58,65 @@ fn event(platform: &str, body: &str, received_at: i64) -> NewEvent {
     }
 }
 
-#[tokio::test]
-async fn events_come_back_byte_exact_in_order() {
-    let Some(url) = fresh_database("byte_exact").await else { return };
-    let store = PgStore::connect(&url).await.unwrap();
-    assert_eq!(store.latest_seq().await.unwrap(), 0);
-    let bodies = [
-        "<xml><ToUserName><![CDATA[gh_1]]></ToUserName>\r\n<Encrypt><![CDATA[abc+/=]]></Encrypt></xml>",
-        "中文 \u{0} NUL and emoji 🎉, trailing spaces   ",
-        "",
-    ];
-    let mut app = event("p1", bodies[1], 2);
-    app.source = Source::App;
-    app.appid = Some("wxabc".into());
-    app.query = "a=%E4%B8%AD&b=&&c=1+2".into();
-    assert_eq!(store.append(event("p1", bodies[0], 1)).await.unwrap(), 1);
-    assert_eq!(store.append(app.clone()).await.unwrap(), 2);
-    assert_eq!(store.append(event("p2", bodies[2], 3)).await.unwrap(), 3);
-
-    let pull = store.pull(0, 10).await.unwrap();
-    assert!(!pull.gap);
-    assert_eq!(pull.events.iter().map(|e| e.seq).collect::<Vec<_>>(), [1, 2, 3]);
-    assert_eq!(pull.events[0].body, bodies[0]);
-    assert_eq!(pull.events[1].body, bodies[1]);
-    assert_eq!(pull.events[1].query, app.query);
-    assert_eq!((pull.events[1].source, pull.events[1].appid.as_deref()), (Source::App, Some("wxabc")));
-    assert_eq!(pull.events[2].platform, "p2");
-    assert_eq!(store.pull(1, 1).await.unwrap().events.iter().map(|e| e.seq).collect::<Vec<_>>(), [2]);
-    assert!(store.pull(3, 10).await.unwrap().events.is_empty());
-    assert_eq!(store.latest_seq().await.unwrap(), 3);
+/// The shared store suite (`store_suite.rs`), each check on a fresh database.
+macro_rules! suite {
+    ($($name:ident($($arg:tt)*);)*) => {$(
+        #[tokio::test]
+        async fn $name() {
+            let Some(url) = fresh_database(stringify!($name)).await else { return };
+            let store = PgStore::connect(&url).await.unwrap();
+            suite_call!(store_suite::$name, store, url, $($arg)*);
+        }
+    )*};
 }
 
-#[tokio::test]
-async fn purge_leaves_a_gap_mark_and_never_reuses_sequences() {
-    let Some(url) = fresh_database("purge_gap").await else { return };
-    let store = PgStore::connect(&url).await.unwrap();
-    for t in 1..=5 {
-        store.append(event("p", &format!("e{t}"), t * 1000)).await.unwrap();
-    }
-    assert_eq!(store.purge(3000).await.unwrap(), 2, "received at 1000 and 2000");
-    let behind = store.pull(0, 10).await.unwrap();
-    assert!(behind.gap, "a cursor below the purged events is told");
-    assert_eq!(behind.events.iter().map(|e| e.seq).collect::<Vec<_>>(), [3, 4, 5]);
-    let at_mark = store.pull(2, 10).await.unwrap();
-    assert!(!at_mark.gap, "a cursor that had everything purged is not behind");
-    assert_eq!(at_mark.events.len(), 3);
-
-    assert_eq!(store.purge(10_000).await.unwrap(), 3);
-    assert_eq!(store.purge(10_000).await.unwrap(), 0);
-    assert!(store.pull(4, 10).await.unwrap().gap);
-    assert!(!store.pull(5, 10).await.unwrap().gap);
-    assert_eq!(store.append(event("p", "after", 11_000)).await.unwrap(), 6, "an empty log keeps counting");
-    assert_eq!(store.latest_seq().await.unwrap(), 6);
-}
-
-#[tokio::test]
-async fn devices_links_and_acks() {
-    let Some(url) = fresh_database("devices").await else { return };
-    let store = PgStore::connect(&url).await.unwrap();
-    let a = store.add_device("front desk", 100).await.unwrap();
-    let b = store.add_device("laptop", 200).await.unwrap();
-    assert!(a.credential.starts_with("wxr_") && a.credential.len() >= 4 + 43);
-    assert_ne!(a.credential, b.credential);
-    assert_eq!(store.authenticate(&a.credential, 300).await.unwrap(), Some(a.id));
-    assert_eq!(store.authenticate("wxr_nope", 300).await.unwrap(), None);
-
-    // Only a hash is stored.
-    let db = admin(&url).await;
-    let stored: Vec<String> = db.query("SELECT credential_hash FROM relay_devices", &[]).await.unwrap().iter().map(|r| r.get(0)).collect();
-    assert!(stored.iter().all(|h| h.len() == 64 && !h.contains(&a.credential[4..]) && !h.contains(&b.credential[4..])));
-
-    store.ack(a.id, 5).await.unwrap();
-    store.ack(a.id, 3).await.unwrap();
-    assert!(store.revoke_device(b.id, 400).await.unwrap());
-    assert!(!store.revoke_device(999, 400).await.unwrap());
-    assert_eq!(store.authenticate(&b.credential, 500).await.unwrap(), None, "revoked");
-    let devices = store.list_devices().await.unwrap();
-    assert_eq!(devices.len(), 2);
-    assert_eq!((devices[0].acked_seq, devices[0].last_seen, devices[0].revoked_at), (5, Some(300), None), "acks never go back");
-    assert_eq!((devices[1].name.as_str(), devices[1].created_at, devices[1].revoked_at), ("laptop", 200, Some(400)));
-
-    let link = AuthorizeLink {
-        id: "l1".into(),
-        platform: "p".into(),
-        pre_auth_code: "preauthcode@@@x".into(),
-        mode: "mobile".into(),
-        auth_type: Some(3),
-        biz_appid: Some("wxbiz".into()),
-        consent_origin: Some("http://127.0.0.1:9".into()),
-        created_at: 1,
-        expires_at: 1_801,
-        state: "pending".into(),
+macro_rules! suite_call {
+    ($f:path, $store:ident, $url:ident, ref) => {
+        $f(&$store).await
     };
-    store.create_link(link.clone()).await.unwrap();
-    assert!(store.create_link(link.clone()).await.is_err(), "ids are unique");
-    assert_eq!(store.link("l1").await.unwrap(), Some(link.clone()));
-    store.set_link_state("l1", "done").await.unwrap();
-    assert_eq!(store.link("l1").await.unwrap().unwrap().state, "done");
-    assert_eq!(store.link("l2").await.unwrap(), None);
+    ($f:path, $store:ident, $url:ident, arc) => {
+        $f(Arc::new($store)).await
+    };
+    ($f:path, $store:ident, $url:ident, raw) => {
+        $f(&$store, || dump(&$url)).await
+    };
+}
+
+suite! {
+    append_pull_order(ref);
+    pull_limit(ref);
+    concurrent_appends(arc);
+    ack_is_monotonic(ref);
+    devices_have_independent_cursors(ref);
+    gap_after_purge(ref);
+    revoke_then_authenticate_none(ref);
+    credential_not_stored_in_clear(raw);
+    links_create_get_state(ref);
+}
+
+/// Everything the store keeps, as text (the "raw" view for `credential_not_stored_in_clear`).
+async fn dump(url: &str) -> Vec<u8> {
+    let db = admin(url).await;
+    let mut bytes = Vec::new();
+    for table in ["relay_events", "relay_meta", "relay_devices", "relay_authorize_links"] {
+        for row in db.query(&format!("SELECT row_to_json(t)::text FROM {table} t"), &[]).await.unwrap() {
+            bytes.extend(row.get::<_, String>(0).into_bytes());
+        }
+    }
+    bytes
+}
+
+/// BYTEA keeps what TEXT could not (NUL) and what a non-UTF-8 server encoding would transcode.
+#[tokio::test]
+async fn bodies_are_bytea_exact_even_with_nul() {
+    let Some(url) = fresh_database("bytea").await else { return };
+    let store = PgStore::connect(&url).await.unwrap();
+    let body = "<xml>\u{0}中文\r\n🎉 </xml>\u{0}";
+    let mut e = event("p", body, 1);
+    e.query = "a=%E4%B8%AD&b=&&c=1+2".into();
+    store.append(e.clone()).await.unwrap();
+    let got = store.pull(0, 1).await.unwrap().events.remove(0);
+    assert_eq!((got.body.as_bytes(), got.query.as_str()), (body.as_bytes(), e.query.as_str()));
 }
 
 #[tokio::test]
