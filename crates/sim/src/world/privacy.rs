@@ -12,9 +12,6 @@ use super::profile::ReviewScript;
 use super::MiniProgram;
 use crate::WxError;
 
-/// How long the privacy scan after a commit takes (virtual seconds); `get_code_privacy_info`
-/// answers 61039 until then ("请稍等一分钟再重试").
-pub const PRIVACY_SCAN_SECS: i64 = 60;
 /// Largest custom guide file `uploadprivacyextfile` takes.
 pub const EXT_FILE_MAX_BYTES: usize = 100 * 1024;
 
@@ -235,13 +232,14 @@ pub fn upload_ext_file(app: &mut MiniProgram, media_id: String, file_name: &str,
 }
 
 /// `GET /wxa/security/get_code_privacy_info`: `86001` before any commit, `61039` while the
-/// post-commit scan runs; then the location APIs the code uses without a grant.
+/// post-commit scan runs (the code lifecycle's scan, the same one `submit_audit` waits for; a
+/// minute by default, "请稍等一分钟再重试"); then the location APIs the code uses without a grant.
 ///
 /// `without_conf_list` (APIs missing from `requiredPrivateInfos` in ext.json) is always empty: the
 /// simulator's code scan reports privacy keys, not API calls.
 pub fn code_privacy_info(app: &MiniProgram, now: i64) -> Result<GetCodePrivacyInfoResponse, WxError> {
-    let committed_at = app.code.committed_at().ok_or_else(|| WxError::new(86001, "no code committed by the component"))?;
-    if now < committed_at + PRIVACY_SCAN_SECS {
+    let scan_done_at = app.code.privacy_scan_done_at().ok_or_else(|| WxError::new(86001, "no code committed by the component"))?;
+    if now < scan_done_at {
         return Err(WxError::new(61039, "隐私接口检查任务未完成，请稍等一分钟再重试"));
     }
     let keys = app.code.detected_privacy_keys();

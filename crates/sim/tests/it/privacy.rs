@@ -1,10 +1,12 @@
 //! The privacy guide and privacy interfaces (reference §5.3).
 
+use wechat::api::code::CommitRequest;
 use wechat::api::privacy::{
     ApplyPrivacyInterfaceRequest, GetprivacysettingRequest, OwnerSetting, PrivacySetting, SetprivacysettingRequest,
 };
+use wechat::api::template::{AddtotemplateRequest, GettemplatelistRequest};
 use wechat::api::Upload;
-use wechat::AuthorizerToken;
+use wechat::{AuthorizerToken, ComponentToken};
 
 use crate::basic::{advance, errcode, setup, APPID};
 use crate::support::{self, ALL_PERMS};
@@ -112,10 +114,44 @@ async fn a_custom_guide_file_is_uploaded_and_referenced() {
     assert_eq!(errcode(client.uploadprivacyextfile(aat, file("guide.txt", vec![b'a'; 100 * 1024 + 1])).await), 40006);
 }
 
+/// Uploads a draft that uses `privacy_keys` (what DevTools would upload), adds it to the template
+/// library and commits it to `APPID`.
+async fn commit_code(sim: &wxfleet_sim::RunningSim, client: &wechat::Client, aat: &str, privacy_keys: &[&str]) {
+    let cat = support::component_token(sim);
+    let draft: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}admin/drafts", sim.base_url()))
+        .json(&serde_json::json!({"user_version": "2.0.0", "user_desc": "定位门店", "pages": ["pages/index/index"], "privacy_keys": privacy_keys}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let draft_id = draft["draft_id"].as_i64().expect("a draft id");
+    client.addtotemplate(ComponentToken(&cat), &AddtotemplateRequest { draft_id, template_type: None }).await.unwrap();
+    let templates = client.gettemplatelist(ComponentToken(&cat), &GettemplatelistRequest::default()).await.unwrap().template_list;
+    let template_id = templates.iter().find(|t| t.user_version == "2.0.0").unwrap().template_id;
+    let commit = CommitRequest { template_id, ext_json: "{}".into(), user_version: "2.0.0".into(), user_desc: "定位门店".into() };
+    client.commit(AuthorizerToken(aat), &commit).await.unwrap();
+}
+
 #[tokio::test]
-async fn code_privacy_info_needs_a_commit() {
-    let (_sim, client, aat) = setup(ALL_PERMS).await;
-    assert_eq!(errcode(client.get_code_privacy_info(AuthorizerToken(&aat)).await), 86001);
+async fn code_privacy_info_follows_the_commit_scan_and_interface_grants() {
+    let (sim, client, aat_s) = setup(ALL_PERMS).await;
+    let aat = AuthorizerToken(&aat_s);
+    assert_eq!(errcode(client.get_code_privacy_info(aat).await), 86001, "nothing committed");
+    commit_code(&sim, &client, &aat_s, &["UserInfo", "Location"]).await;
+    assert_eq!(errcode(client.get_code_privacy_info(aat).await), 61039, "the scan takes a minute");
+    let got = client.getprivacysetting(aat, &get(2)).await.unwrap();
+    assert_eq!((got.code_exist, got.privacy_list.clone()), (1, vec!["UserInfo".to_owned(), "Location".to_owned()]));
+
+    advance(&sim, 60);
+    let info = client.get_code_privacy_info(aat).await.unwrap();
+    assert_eq!(info.without_auth_list, ["wx.getLocation"]);
+    assert!(info.without_conf_list.is_empty());
+    client.apply_privacy_interface(aat, &apply("wx.getLocation", "外卖配送需要获取用户当前位置以计算配送距离")).await.unwrap();
+    advance(&sim, 600);
+    assert!(client.get_code_privacy_info(aat).await.unwrap().without_auth_list.is_empty(), "granted now");
 }
 
 fn apply(api: &str, content: &str) -> ApplyPrivacyInterfaceRequest {
