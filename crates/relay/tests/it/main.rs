@@ -15,5 +15,6 @@ mod devices;
 mod harness;
 mod loopback;
 mod postgres;
+mod proxy;
 mod router;
 mod store_suite;
