@@ -197,7 +197,7 @@ where
     let bytes = raw().await;
     assert!(contains(&bytes, b"front desk"), "the raw dump must include the devices table (else this test proves nothing)");
     assert!(!contains(&bytes, device.credential.as_bytes()), "the credential is stored in clear");
-    assert!(!contains(&bytes, device.credential["wxr_".len()..].as_bytes()), "the credential's secret part is stored in clear");
+    assert!(!contains(&bytes, &device.credential.as_bytes()["wxr_".len()..]), "the credential's secret part is stored in clear");
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
