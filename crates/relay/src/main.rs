@@ -7,7 +7,8 @@
 //! wxfleet-relay device revoke --config relay.toml 3
 //! ```
 //!
-//! `serve` prints one JSON line on stdout once listening (`{"listen": "…", "tls": …, "store": "…"}`)
+//! `serve` prints one JSON line on stdout once listening
+//! (`{"listen": "…", "tls": …, "store": "…", "proxy": "…"|null}`)
 //! and logs to stderr. Environment overrides: `WXFLEET_RELAY_LISTEN`, `WXFLEET_RELAY_STORE`,
 //! `WXFLEET_RELAY_PUBLIC_URL`; `RUST_LOG` sets the log filter (default `info`).
 
@@ -16,6 +17,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use wxfleet_relay::proxy::{Proxy, ProxyMetrics, ProxyOptions};
 use wxfleet_relay::server::{self, system_clock, RelayState, Started};
 use wxfleet_relay::store::{EventStore, Store};
 use wxfleet_relay::RelayConfig;
@@ -133,22 +135,49 @@ async fn serve(path: PathBuf) -> Result<(), String> {
     let config = load_config(&path)?;
     let store = Arc::new(open_store(&config).await?);
     let kind = store.kind();
-    if config.proxy.is_some() {
-        tracing::warn!("[proxy] is configured but this build does not run the egress proxy yet");
-    }
     tracing::info!(
         listen = %config.listen,
         store = kind,
         platforms = config.platforms.len(),
         retention_days = config.retention_days,
         tls = config.tls.is_some(),
+        proxy = config.proxy.is_some(),
         "starting wxfleet-relay {}",
         env!("CARGO_PKG_VERSION")
     );
-    let state = RelayState::new(config, store, system_clock());
-    server::serve(state, shutdown_signal(), move |started: Started| {
-        // The one stdout line: scripts and tests read the bound address from it.
-        println!("{}", serde_json::json!({ "listen": started.addr.to_string(), "tls": started.tls, "store": kind }));
+    // One signal, two listeners (the HTTP server and the proxy).
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = stop.send(true);
+    });
+    let until_stopped = move || {
+        let mut stopped = stopped.clone();
+        async move {
+            let _ = stopped.wait_for(|&s| s).await;
+        }
+    };
+
+    let state = RelayState::new(config.clone(), Arc::clone(&store), system_clock());
+    let proxy_addr = match &config.proxy {
+        Some(proxy_config) => {
+            let metrics = Arc::new(ProxyMetrics::default());
+            state.attach_proxy_metrics(Arc::clone(&metrics));
+            let proxy = Proxy::bind(proxy_config, ProxyOptions::default(), Arc::clone(&store), metrics).await.map_err(|e| e.to_string())?;
+            let addr = proxy.local_addr();
+            let stop = until_stopped();
+            tokio::spawn(async move {
+                if let Err(e) = proxy.serve(stop).await {
+                    tracing::error!(error = %e, "egress proxy stopped");
+                }
+            });
+            Some(addr.to_string())
+        }
+        None => None,
+    };
+    server::serve(state, until_stopped(), move |started: Started| {
+        // The one stdout line: scripts and tests read the bound addresses from it.
+        println!("{}", serde_json::json!({ "listen": started.addr.to_string(), "tls": started.tls, "store": kind, "proxy": proxy_addr }));
         tracing::info!(addr = %started.addr, tls = started.tls, "listening");
     })
     .await

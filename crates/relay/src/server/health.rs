@@ -27,6 +27,9 @@ pub(super) async fn metrics<S: EventStore>(State(state): State<RelayState<S>>) -
             return (StatusCode::SERVICE_UNAVAILABLE, "store unreachable").into_response();
         }
     };
-    let text = state.metrics().render(&devices, latest);
+    let mut text = state.metrics().render(&devices, latest);
+    if let Some(proxy) = state.proxy_metrics() {
+        super::metrics::render_proxy(&mut text, proxy.snapshot());
+    }
     (StatusCode::OK, [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response()
 }

@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
+use crate::proxy::ProxyCounts;
 use crate::store::{DeviceInfo, Source};
 
 /// Why a push was refused.
@@ -154,6 +155,22 @@ fn render_devices(out: &mut String, devices: &[DeviceInfo], latest_seq: i64) {
         let seen = device.last_seen.map(|ms| ms as f64 / 1000.0).unwrap_or(0.0);
         let _ = writeln!(out, "wxfleet_relay_device_last_seen_seconds{{{}}} {seen}", device_labels(device));
     }
+}
+
+/// The egress proxy's counters, appended when it runs.
+pub fn render_proxy(out: &mut String, counts: ProxyCounts) {
+    header(out, "wxfleet_relay_proxy_requests_total", "counter", "Egress proxy requests, by outcome.");
+    for (outcome, count) in [
+        ("allowed", counts.allowed),
+        ("unauthenticated", counts.unauthenticated),
+        ("forbidden_host", counts.forbidden_host),
+        ("upstream_failed", counts.upstream_failed),
+        ("bad_request", counts.bad_request),
+    ] {
+        let _ = writeln!(out, "wxfleet_relay_proxy_requests_total{{outcome=\"{outcome}\"}} {count}");
+    }
+    header(out, "wxfleet_relay_proxy_open_tunnels", "gauge", "CONNECT tunnels open now.");
+    let _ = writeln!(out, "wxfleet_relay_proxy_open_tunnels {}", counts.open_tunnels);
 }
 
 fn device_labels(device: &DeviceInfo) -> String {

@@ -25,7 +25,7 @@ mod pages;
 mod retention;
 mod tls;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::routing::{get, post};
@@ -33,6 +33,7 @@ use axum::Router;
 use tokio::sync::watch;
 
 use crate::config::RelayConfig;
+use crate::proxy::ProxyMetrics;
 use crate::store::EventStore;
 pub use listen::{serve, ServeError, Started};
 pub use metrics::Metrics;
@@ -74,6 +75,7 @@ struct Inner<S> {
     metrics: Metrics,
     appended: watch::Sender<i64>,
     shutdown: watch::Sender<bool>,
+    proxy: OnceLock<Arc<ProxyMetrics>>,
 }
 
 impl<S: EventStore> RelayState<S> {
@@ -87,6 +89,7 @@ impl<S: EventStore> RelayState<S> {
                 metrics: Metrics::default(),
                 appended: watch::Sender::new(0),
                 shutdown: watch::Sender::new(false),
+                proxy: OnceLock::new(),
             }),
         }
     }
@@ -104,6 +107,16 @@ impl<S: EventStore> RelayState<S> {
     /// The counters and histograms `/metrics` shows.
     pub fn metrics(&self) -> &Metrics {
         &self.inner.metrics
+    }
+
+    /// Shows the egress proxy's counters on `/metrics` (once; later calls are ignored).
+    pub fn attach_proxy_metrics(&self, metrics: Arc<ProxyMetrics>) {
+        let _ = self.inner.proxy.set(metrics);
+    }
+
+    /// The egress proxy's counters, when it runs.
+    pub fn proxy_metrics(&self) -> Option<&ProxyMetrics> {
+        self.inner.proxy.get().map(Arc::as_ref)
     }
 
     /// Now, in Unix milliseconds.

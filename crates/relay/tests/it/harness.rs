@@ -124,6 +124,8 @@ pub struct RelayProcess {
     pub base: String,
     /// The bound address.
     pub addr: SocketAddr,
+    /// The egress proxy's address, when `[proxy]` is configured.
+    pub proxy: Option<SocketAddr>,
 }
 
 impl RelayProcess {
@@ -148,7 +150,8 @@ impl RelayProcess {
         let started: serde_json::Value = serde_json::from_str(line.trim()).unwrap_or_else(|e| panic!("relay start line {line:?}: {e}"));
         let addr: SocketAddr = started["listen"].as_str().unwrap().parse().unwrap();
         let scheme = if started["tls"].as_bool() == Some(true) { "https" } else { "http" };
-        RelayProcess { child, base: format!("{scheme}://{addr}"), addr }
+        let proxy = started["proxy"].as_str().map(|p| p.parse().unwrap());
+        RelayProcess { child, base: format!("{scheme}://{addr}"), addr, proxy }
     }
 
     /// SIGKILL: no shutdown, no flush — what a power cut looks like to the process.

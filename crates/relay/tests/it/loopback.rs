@@ -296,6 +296,35 @@ async fn built_in_tls_from_pem_files() {
     assert!(!plain.map(|r| r.status().is_success()).unwrap_or(false), "plain HTTP must not be answered");
 }
 
+#[tokio::test]
+async fn serve_runs_the_egress_proxy_when_configured() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().unwrap();
+    let mut with_proxy = config(&format!("sqlite:{}", dir.path().join("relay.db").display()), "http://127.0.0.1");
+    with_proxy.proxy = Some(wxfleet_relay::config::ProxyConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        allow: vec!["api.weixin.qq.com:443".to_owned()],
+    });
+    let config_path = write_config(dir.path(), &with_proxy);
+    let relay = RelayProcess::start(&config_path);
+    let proxy = relay.proxy.expect("the start line names the proxy's address");
+    let (_, credential) = add_device(&config_path, "d");
+
+    let connect = |auth: Option<String>| async move {
+        let mut stream = tokio::net::TcpStream::connect(proxy).await.unwrap();
+        let auth = auth.map(|c| format!("Proxy-Authorization: Bearer {c}\r\n")).unwrap_or_default();
+        stream.write_all(format!("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n{auth}\r\n").as_bytes()).await.unwrap();
+        let mut head = vec![0u8; 64];
+        let n = stream.read(&mut head).await.unwrap();
+        String::from_utf8_lossy(&head[..n]).to_string()
+    };
+    assert!(connect(None).await.starts_with("HTTP/1.1 407"), "unauthenticated devices are refused");
+    assert!(connect(Some(credential)).await.starts_with("HTTP/1.1 403"), "hosts off the allow-list are refused");
+    let metrics = http().get(format!("{}/metrics", relay.base)).send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("wxfleet_relay_proxy_requests_total{outcome=\"unauthenticated\"} 1"), "{metrics}");
+    assert!(metrics.contains("wxfleet_relay_proxy_requests_total{outcome=\"forbidden_host\"} 1"), "{metrics}");
+}
+
 // ---- with the simulator --------------------------------------------------------------------
 
 /// The simulator binary, built next to this test binary by `cargo test --workspace` (or `cargo build -p wxfleet-sim`).
