@@ -272,3 +272,64 @@ async fn the_listener_reconnects_after_losing_its_connection() {
     a.append(event("p", "back", 1)).await.unwrap();
     seen(&mut on_b, 2, Duration::from_secs(3)).await.unwrap();
 }
+
+/// Two `wxfleet-relay serve` processes on one PostgreSQL database, with the test as the load
+/// balancer: a long-poll on one wakes for a push the other took; pushes alternate between them
+/// (several at once), and a device pulling from either gets every push once, in order, byte-exact.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_relay_processes_behind_a_load_balancer() {
+    use crate::harness::{add_device, config, http, open, post_push, pull, ticket_push, write_config, RelayProcess, PLATFORM};
+    let Some(url) = fresh_database("two_relays").await else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let config_path = write_config(dir.path(), &config(&url, "https://relay.example.com"));
+    let relays = [RelayProcess::start(&config_path), RelayProcess::start(&config_path)];
+    let (_, credential) = add_device(&config_path, "front desk");
+    let http = http();
+
+    // A device waiting on relay 1 is woken by a push relay 0 took (LISTEN/NOTIFY), well before its wait ends.
+    let waiting = {
+        let (http, base, credential) = (http.clone(), relays[1].base.clone(), credential.clone());
+        tokio::spawn(async move {
+            let started = std::time::Instant::now();
+            (pull(&http, &base, &credential, 0, 20, 10).await, started.elapsed())
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let first = ticket_push(0);
+    assert_eq!(post_push(&http, &format!("{}/wx/{PLATFORM}/component", relays[0].base), &first).await, (200, "success".to_owned()));
+    let (woken, waited) = waiting.await.unwrap();
+    assert_eq!(woken["events"][0]["body"], first.body.as_str());
+    assert!(waited < Duration::from_secs(5), "the long-poll on the other instance waited {waited:?}");
+
+    // Pushes spread over both instances, eight at a time.
+    const PUSHES: u64 = 48;
+    let mut sending = tokio::task::JoinSet::new();
+    for n in 1..=PUSHES {
+        let (http, url) = (http.clone(), format!("{}/wx/{PLATFORM}/component", relays[(n % 2) as usize].base));
+        sending.spawn(async move { post_push(&http, &url, &ticket_push(n)).await });
+        if sending.len() >= 8 {
+            assert_eq!(sending.join_next().await.unwrap().unwrap(), (200, "success".to_owned()));
+        }
+    }
+    while let Some(answer) = sending.join_next().await {
+        assert_eq!(answer.unwrap(), (200, "success".to_owned()));
+    }
+
+    let mut cursor = 0;
+    let mut tickets = BTreeSet::new();
+    for turn in 0.. {
+        let batch = pull(&http, &relays[turn % 2].base, &credential, cursor, 0, 5).await;
+        let events = batch["events"].as_array().unwrap();
+        if events.is_empty() {
+            break;
+        }
+        for event in events {
+            assert_eq!(event["seq"].as_i64().unwrap(), cursor + 1, "no hole, no repeat");
+            cursor += 1;
+            let opened = open(event["query"].as_str().unwrap(), event["body"].as_str().unwrap());
+            let wechat::xml::Event::ComponentVerifyTicket(ticket) = opened else { panic!("not a ticket: {opened:?}") };
+            assert!(tickets.insert(ticket.component_verify_ticket));
+        }
+    }
+    assert_eq!(tickets.len() as u64, PUSHES + 1, "every push that got `success`, once");
+}
