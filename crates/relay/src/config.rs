@@ -7,7 +7,7 @@
 //! | `WXFLEET_RELAY_PUBLIC_URL` | `public_url` (`https://relay.example.com`) |
 
 use std::collections::HashSet;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -95,6 +95,10 @@ pub struct ProxyConfig {
     /// `host:port` pairs devices may tunnel to.
     #[serde(default = "default_allow")]
     pub allow: Vec<String>,
+    /// On a host with several addresses, the one outbound connections leave from: the address on
+    /// the platform's IP whitelist (WeChat's 61004). Unset: the system's choice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outbound_ip: Option<IpAddr>,
 }
 
 /// Certificate and key files for built-in TLS (PEM).

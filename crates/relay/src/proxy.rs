@@ -59,7 +59,7 @@ pub struct ProxyOptions {
     /// whose response head takes longer gets 504.
     pub idle_timeout: Duration,
     /// The local address outbound connections are made from, on a host with several: the one
-    /// on WeChat's IP whitelist. `None`: the system's choice.
+    /// on WeChat's IP whitelist. `None`: `[proxy] outbound_ip`, else the system's choice.
     pub outbound_ip: Option<IpAddr>,
 }
 
@@ -161,9 +161,23 @@ struct Shared<S> {
 type Body = BoxBody<Bytes, hyper::Error>;
 
 impl<S: EventStore> Proxy<S> {
-    /// Binds `config.listen` and checks `config.allow`.
-    pub async fn bind(config: &ProxyConfig, options: ProxyOptions, store: Arc<S>, metrics: Arc<ProxyMetrics>) -> Result<Self, ProxyError> {
+    /// Binds `config.listen` and checks `config.allow`; `config.outbound_ip` applies unless
+    /// `options` names one.
+    pub async fn bind(
+        config: &ProxyConfig,
+        mut options: ProxyOptions,
+        store: Arc<S>,
+        metrics: Arc<ProxyMetrics>,
+    ) -> Result<Self, ProxyError> {
         let allow = AllowList::parse(&config.allow).map_err(ProxyError::Config)?;
+        options.outbound_ip = options.outbound_ip.or(config.outbound_ip);
+        if let Some(ip) = options.outbound_ip {
+            // Fail at start, not at the first device's call.
+            let probe = if ip.is_ipv4() { TcpSocket::new_v4()? } else { TcpSocket::new_v6()? };
+            probe
+                .bind(SocketAddr::new(ip, 0))
+                .map_err(|e| ProxyError::Config(format!("[proxy] outbound_ip {ip} is not an address of this host: {e}")))?;
+        }
         let listener = TcpListener::bind(config.listen).await?;
         tracing::info!(listen = %listener.local_addr()?, allow = %allow, "egress proxy listening");
         Ok(Proxy { listener, shared: Arc::new(Shared { store, allow, options, metrics }) })

@@ -304,6 +304,7 @@ async fn serve_runs_the_egress_proxy_when_configured() {
     with_proxy.proxy = Some(wxfleet_relay::config::ProxyConfig {
         listen: "127.0.0.1:0".parse().unwrap(),
         allow: vec!["api.weixin.qq.com:443".to_owned()],
+        outbound_ip: None,
     });
     let config_path = write_config(dir.path(), &with_proxy);
     let relay = RelayProcess::start(&config_path);

@@ -56,7 +56,7 @@ async fn start_proxy(allow: Vec<String>, options: ProxyOptions) -> TestProxy {
     let credential = store.add_device("desk", 1).await.unwrap().credential;
     let gone = store.add_device("stolen laptop", 1).await.unwrap();
     assert!(store.revoke_device(gone.id, 2).await.unwrap());
-    let config = ProxyConfig { listen: "127.0.0.1:0".parse().unwrap(), allow };
+    let config = ProxyConfig { listen: "127.0.0.1:0".parse().unwrap(), allow, outbound_ip: None };
     let proxy = Proxy::bind(&config, options, store, Arc::new(ProxyMetrics::default())).await.unwrap();
     let (addr, metrics) = (proxy.local_addr(), proxy.metrics());
     tokio::spawn(proxy.serve(std::future::pending()));
@@ -387,4 +387,16 @@ async fn the_proxy_leaves_from_the_whitelisted_ip_and_61004_goes_away() {
     let via_relay = client(&base, Some((relay.addr, &relay.credential)));
     assert_eq!(errcode(via_relay.api_start_push_ticket(&request).await), 0, "the relay's proxy leaves from 127.0.0.2");
     sim.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_outbound_ip_this_host_does_not_have_is_refused_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(SqliteStore::open(dir.path().join("relay.db")).unwrap());
+    let config: ProxyConfig = toml::from_str("listen = \"127.0.0.1:0\"\noutbound_ip = \"192.0.2.1\"").unwrap();
+    assert_eq!(config.allow, ["api.weixin.qq.com:443"], "the default allow-list");
+    match Proxy::bind(&config, ProxyOptions::default(), store, Arc::new(ProxyMetrics::default())).await {
+        Err(e) => assert!(e.to_string().contains("outbound_ip 192.0.2.1 is not an address of this host"), "{e}"),
+        Ok(_) => panic!("bound with an outbound address this host does not have"),
+    }
 }
