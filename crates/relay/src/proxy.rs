@@ -51,7 +51,8 @@ use crate::store::{DeviceId, EventStore};
 pub struct ProxyOptions {
     /// The most bytes a request head may take (at least 8 KiB); larger → 431.
     pub header_limit: usize,
-    /// How long a client may take to send a request head.
+    /// How long a client may take to send a request head, counted from when the proxy starts
+    /// waiting for it: so also how long an idle keep-alive connection is kept.
     pub header_timeout: Duration,
     /// How long resolving and connecting to the upstream may take; then 502.
     pub connect_timeout: Duration,
@@ -67,7 +68,8 @@ impl Default for ProxyOptions {
     fn default() -> Self {
         ProxyOptions {
             header_limit: 16 * 1024,
-            header_timeout: Duration::from_secs(10),
+            // Also how long an idle keep-alive connection stays open (plain-HTTP forwarding).
+            header_timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(300),
             outbound_ip: None,
