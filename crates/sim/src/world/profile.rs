@@ -307,6 +307,11 @@ pub fn setnickname(world: &mut World, appid: &str, req: &SetnicknameRequest, now
     let name = req.nick_name.trim().to_owned();
     check_name_format(&name)?;
     let app = world.app(appid)?;
+    // `setnickname` names a mini program before its first release (fast-registered ones start
+    // without a name); afterwards renaming goes through WeChat verification.
+    if app.code.live.is_some() {
+        return Err(WxError::new(91002, "小程序发布后不可改名"));
+    }
     if app.profile.pending_nickname_audit().is_some() {
         return Err(WxError::new(91019, "小程序正在审核中"));
     }
