@@ -69,7 +69,11 @@ impl MiniProgram {
         AuthorizerInfo {
             nick_name: self.nickname.clone(),
             // WeChat's CDN URLs; the simulator serves no images there.
-            head_img: Some(format!("http://wx.qlogo.cn/mmopen/{}/0", self.original_id)),
+            head_img: Some(if self.profile.head_image_url.is_empty() {
+                format!("http://wx.qlogo.cn/mmopen/{}/0", self.original_id)
+            } else {
+                self.profile.head_image_url.clone()
+            }),
             service_type_info: Some(TypeInfo { id: 0, name: None }),
             // -1 unverified (personal mini programs cannot be verified), 0 WeChat-verified.
             verify_type_info: Some(TypeInfo { id: if self.personal { -1 } else { 0 }, name: None }),
@@ -79,9 +83,9 @@ impl MiniProgram {
             qrcode_url: Some(format!("http://mmbiz.qpic.cn/mmbiz_jpg/{}/0", self.original_id)),
             business_info: Some(BusinessInfo::default()),
             idc: Some(1),
-            signature: None,
+            signature: Some(self.profile.signature.clone()),
             mini_program_info: Some(MiniProgramInfo {
-                network: Network::default(),
+                network: self.network(),
                 categories: self
                     .categories
                     .approved()
@@ -93,6 +97,21 @@ impl MiniProgram {
             register_type: Some(0),
             account_status: Some(1),
             basic_config: Some(BasicConfig { is_phone_configured: true, is_email_configured: true }),
+        }
+    }
+
+    /// The domains in effect, as `MiniProgramInfo.network` spells them.
+    fn network(&self) -> Network {
+        let server = super::domain::effective_domain(&self.domains).effective_domain;
+        Network {
+            request_domain: server.requestdomain,
+            ws_request_domain: server.wsrequestdomain,
+            upload_domain: server.uploaddomain,
+            download_domain: server.downloaddomain,
+            biz_domain: super::domain::effective_webviewdomain(&self.domains).effective_webviewdomain,
+            udp_domain: server.udpdomain,
+            tcp_domain: server.tcpdomain,
+            prefetch_dns_domain: Vec::new(),
         }
     }
 

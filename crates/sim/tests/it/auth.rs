@@ -102,7 +102,15 @@ async fn authorizer_info_describes_the_mini_program_and_the_grant() {
     let req = |appid: &str| ApiGetAuthorizerInfoRequest { component_appid: component_appid(&sim), authorizer_appid: appid.to_owned() };
     assert_eq!(errcode(client.api_get_authorizer_info(ComponentToken(&cat), &req(&merchant.appid)).await), 61003);
     consent(&sim, &merchant.appid, &[17, 18, 30]).await;
+    sim.sim.with_world(|w, _| {
+        let app = w.apps.get_mut(&merchant.appid).unwrap();
+        app.domains.direct.requestdomain = vec!["https://shop.example.com".into()];
+        app.profile.signature = "好吃不贵".into();
+    });
     let info = client.api_get_authorizer_info(ComponentToken(&cat), &req(&merchant.appid)).await.unwrap();
+    let network = &info.authorizer_info.mini_program_info.as_ref().unwrap().network;
+    assert_eq!(network.request_domain, ["https://shop.example.com"], "the domains in effect");
+    assert_eq!(info.authorizer_info.signature.as_deref(), Some("好吃不贵"));
     assert_eq!(info.authorizer_info.nick_name, merchant.nickname);
     assert_eq!(info.authorizer_info.user_name, merchant.original_id);
     assert!(info.authorizer_info.mini_program_info.is_some());
