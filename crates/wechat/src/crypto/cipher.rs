@@ -2,14 +2,14 @@
 //! `random(16) | len(msg) u32 BE | msg | receive_id` (reference §1.2).
 
 use aes::cipher::block_padding::NoPadding;
-use aes::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyIvInit};
+use aes::cipher::{BlockModeDecrypt, BlockModeEncrypt, InnerIvInit, KeyInit, KeyIvInit};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 
 use super::CryptoError;
 
 type Encryptor = cbc::Encryptor<aes::Aes256>;
-type Decryptor = cbc::Decryptor<aes::Aes256>;
+type Decryptor<'a> = cbc::Decryptor<&'a aes::Aes256Dec>;
 
 /// WeChat pads to the key size, not to the AES block: pad values 17..=32 occur.
 const PAD_BLOCK: usize = 32;
@@ -22,6 +22,24 @@ pub(crate) struct Frame<'a> {
     pub random: [u8; RANDOM_LEN],
     pub msg: &'a [u8],
     pub receive_id: &'a [u8],
+}
+
+/// The decryption side of one key, expanded once: expanding an AES-256 decryption key schedule
+/// costs about as much as decrypting a whole ticket push, and every push uses the same key.
+#[derive(Clone)]
+pub(crate) struct OpenKey {
+    cipher: aes::Aes256Dec,
+    iv: [u8; AES_BLOCK],
+}
+
+impl OpenKey {
+    pub(crate) fn new(key: &[u8; 32]) -> Self {
+        OpenKey { cipher: aes::Aes256Dec::new(key.into()), iv: *iv(key) }
+    }
+
+    fn decryptor(&self) -> Decryptor<'_> {
+        Decryptor::inner_iv_init(&self.cipher, &self.iv.into())
+    }
 }
 
 /// Frames, pads, encrypts and base64-encodes one message.
@@ -42,16 +60,23 @@ pub(crate) fn seal(key: &[u8; 32], random: [u8; RANDOM_LEN], msg: &[u8], receive
 }
 
 /// Decodes and decrypts one `Encrypt` value into `buf`, checks padding and length, and splits it.
-pub(crate) fn open<'a>(key: &[u8; 32], encrypt_b64: &str, buf: &'a mut Vec<u8>) -> Result<Frame<'a>, CryptoError> {
-    buf.clear();
-    STANDARD.decode_vec(encrypt_b64, buf).map_err(|e| CryptoError::Base64(e.to_string()))?;
+pub(crate) fn open<'a>(key: &OpenKey, encrypt_b64: &str, buf: &'a mut Vec<u8>) -> Result<Frame<'a>, CryptoError> {
+    super::base64_decode::decode_into(encrypt_b64, buf)?;
     if buf.is_empty() || buf.len() % AES_BLOCK != 0 {
         return Err(CryptoError::CiphertextLength(buf.len()));
     }
     let len = buf.len();
-    let plain = cipher_decryptor(key).decrypt_padded::<NoPadding>(buf).map_err(|_| CryptoError::CiphertextLength(len))?;
+    let plain = key.decryptor().decrypt_padded::<NoPadding>(buf).map_err(|_| CryptoError::CiphertextLength(len))?;
     let content = strip_padding(plain)?;
     split_frame(content)
+}
+
+/// The message of the frame [`open`] decrypted into `buf`, moved to the front of `buf` so that the
+/// decryption buffer becomes the message without another allocation and copy.
+pub(crate) fn into_msg(mut buf: Vec<u8>, msg_len: usize) -> Vec<u8> {
+    buf.truncate(HEADER_LEN + msg_len);
+    buf.drain(..HEADER_LEN);
+    buf
 }
 
 fn strip_padding(plain: &[u8]) -> Result<&[u8], CryptoError> {
@@ -84,10 +109,6 @@ fn split_frame(content: &[u8]) -> Result<Frame<'_>, CryptoError> {
 
 fn cipher_encryptor(key: &[u8; 32]) -> Encryptor {
     Encryptor::new(key.into(), iv(key).into())
-}
-
-fn cipher_decryptor(key: &[u8; 32]) -> Decryptor {
-    Decryptor::new(key.into(), iv(key).into())
 }
 
 fn iv(key: &[u8; 32]) -> &[u8; 16] {

@@ -13,6 +13,7 @@
 //!
 //! Randomness and time are inputs: the 16 random bytes, the timestamp and the nonce are always passed in.
 
+mod base64_decode;
 mod cipher;
 mod error;
 mod key;

@@ -13,6 +13,7 @@ use crate::xml::ReplyEnvelope;
 pub struct MsgCrypt {
     token: String,
     key: [u8; 32],
+    open_key: cipher::OpenKey,
     receive_id: String,
 }
 
@@ -30,7 +31,8 @@ pub struct Plaintext {
 impl MsgCrypt {
     /// Checks and decodes the `EncodingAESKey` (43 characters, -40004 otherwise).
     pub fn new(token: &str, encoding_aes_key: &str, receive_id: &str) -> Result<Self, CryptoError> {
-        Ok(MsgCrypt { token: token.to_owned(), key: key::aes_key(encoding_aes_key)?, receive_id: receive_id.to_owned() })
+        let key = key::aes_key(encoding_aes_key)?;
+        Ok(MsgCrypt { token: token.to_owned(), key, open_key: cipher::OpenKey::new(&key), receive_id: receive_id.to_owned() })
     }
 
     /// The `Token` signatures are computed with.
@@ -54,21 +56,22 @@ impl MsgCrypt {
     /// This does not check a signature; [`open_push`](Self::open_push) does both, signature first.
     pub fn decrypt(&self, encrypt_b64: &str) -> Result<String, CryptoError> {
         let mut buf = Vec::new();
-        let frame = cipher::open(&self.key, encrypt_b64, &mut buf)?;
+        let frame = cipher::open(&self.open_key, encrypt_b64, &mut buf)?;
         if frame.receive_id != self.receive_id.as_bytes() {
             return Err(CryptoError::AppIdMismatch {
                 expected: self.receive_id.clone(),
                 got: String::from_utf8_lossy(frame.receive_id).into_owned(),
             });
         }
-        String::from_utf8(frame.msg.to_vec()).map_err(|_| CryptoError::NotUtf8)
+        let msg_len = frame.msg.len();
+        String::from_utf8(cipher::into_msg(buf, msg_len)).map_err(|_| CryptoError::NotUtf8)
     }
 
     /// Decrypts an `Encrypt` value into all of its fields, without comparing the receive id: for
     /// diagnosis (whose push is this?) and for checking the random prefix of test vectors.
     pub fn decrypt_plaintext(&self, encrypt_b64: &str) -> Result<Plaintext, CryptoError> {
         let mut buf = Vec::new();
-        let frame = cipher::open(&self.key, encrypt_b64, &mut buf)?;
+        let frame = cipher::open(&self.open_key, encrypt_b64, &mut buf)?;
         let msg = String::from_utf8(frame.msg.to_vec()).map_err(|_| CryptoError::NotUtf8)?;
         Ok(Plaintext { random: frame.random, msg, receive_id: String::from_utf8_lossy(frame.receive_id).into_owned() })
     }

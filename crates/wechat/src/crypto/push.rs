@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use url::form_urlencoded;
 
 use super::{msg_signature, url_signature, verify_msg_signature, CryptoError, MsgCrypt};
-use crate::xml::{Addressee, Envelope};
+use crate::xml::{Addressee, BorrowedEnvelope, Envelope};
 
 /// The query parameters of a push (or of a URL verification), as WeChat sends them.
 ///
@@ -101,7 +101,12 @@ pub struct SealedPush {
 ///
 /// This is all the relay can check: it holds the Token but never the EncodingAESKey.
 pub fn verify_push(token: &str, query: &PushQuery, body: &[u8]) -> Result<Envelope, CryptoError> {
-    let envelope = Envelope::parse(body)?;
+    verify_borrowed(token, query, body).map(BorrowedEnvelope::into_owned)
+}
+
+/// [`verify_push`] without copying the envelope's values out of the body.
+fn verify_borrowed<'a>(token: &str, query: &PushQuery, body: &'a [u8]) -> Result<BorrowedEnvelope<'a>, CryptoError> {
+    let envelope = BorrowedEnvelope::parse(body)?;
     let (timestamp, nonce, msg_signature) = query.require()?;
     verify_msg_signature(token, timestamp, nonce, &envelope.encrypt, msg_signature)?;
     Ok(envelope)
@@ -114,7 +119,7 @@ impl MsgCrypt {
     /// The signature is checked before anything is decrypted, so an unsigned body never reaches
     /// the padding check (no padding oracle for whoever can reach the URL).
     pub fn open_push(&self, query: &PushQuery, body: &[u8]) -> Result<String, CryptoError> {
-        let envelope = verify_push(self.token(), query, body)?;
+        let envelope = verify_borrowed(self.token(), query, body)?;
         self.decrypt(&envelope.encrypt)
     }
 

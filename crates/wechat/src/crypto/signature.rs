@@ -55,9 +55,18 @@ fn hex_string(hex: &[u8; 40]) -> String {
 fn constant_time_match(computed: &[u8; 40], received: &str, param: &'static str) -> Result<(), CryptoError> {
     // Lengths are public (always 40); the comparison of the contents must not leak how many
     // leading characters of a forged signature were right.
-    if bool::from(computed.as_slice().ct_eq(received.as_bytes())) {
+    let Ok(received) = <&[u8; 40]>::try_from(received.as_bytes()) else {
+        return Err(CryptoError::SignatureMismatch { param });
+    };
+    if bool::from(words(computed).ct_eq(&words(received))) {
         Ok(())
     } else {
         Err(CryptoError::SignatureMismatch { param })
     }
+}
+
+/// The 40 hex digits as five words: `subtle` compares slices element by element, each behind an
+/// optimisation barrier, so five words cost an eighth of forty bytes, and are as constant-time.
+fn words(hex: &[u8; 40]) -> [u64; 5] {
+    std::array::from_fn(|i| u64::from_le_bytes(hex[i * 8..i * 8 + 8].try_into().expect("8 bytes")))
 }

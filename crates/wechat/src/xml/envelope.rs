@@ -5,8 +5,12 @@
 //! computed over that text. Writing reproduces WeChat's layout byte for byte, so the simulator's
 //! pushes are indistinguishable from real ones.
 
+use std::borrow::Cow;
+
 use quick_xml::events::{BytesRef, Event};
 use quick_xml::Reader;
+
+use super::event_flat::{find_byte, find_cdata_close};
 
 /// Who an encrypted push is addressed to: the element next to `Encrypt`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -54,9 +58,7 @@ impl Envelope {
     /// Reads a push body. Other top-level elements — the plaintext copies of MP "compatible mode",
     /// WeCom's `AgentID` — are ignored: only `Encrypt` is trusted, after its signature is checked.
     pub fn parse(body: &[u8]) -> Result<Envelope, EnvelopeError> {
-        let [app_id, to_user_name, encrypt] = read_fields(body, ["AppId", "ToUserName", "Encrypt"])?;
-        let addressee = app_id.map(Addressee::AppId).or(to_user_name.map(Addressee::ToUserName));
-        Ok(Envelope { addressee, encrypt: non_empty("Encrypt", encrypt)? })
+        BorrowedEnvelope::parse(body).map(BorrowedEnvelope::into_owned)
     }
 
     /// The body as WeChat sends it: four-space indented, CDATA, no trailing newline (the layout of
@@ -70,6 +72,29 @@ impl Envelope {
         push_element(&mut out, "    ", "Encrypt", &self.encrypt);
         out.push_str("</xml>");
         out
+    }
+}
+
+/// An [`Envelope`] whose values borrow from the body where they can: opening a push needs
+/// `Encrypt` only for the signature and the decryption, so copying it would be wasted.
+pub(crate) struct BorrowedEnvelope<'a> {
+    app_id: Option<Cow<'a, str>>,
+    to_user_name: Option<Cow<'a, str>>,
+    /// The base64 ciphertext, exactly as in the XML.
+    pub(crate) encrypt: Cow<'a, str>,
+}
+
+impl<'a> BorrowedEnvelope<'a> {
+    /// Reads a push body exactly as [`Envelope::parse`] does.
+    pub(crate) fn parse(body: &'a [u8]) -> Result<BorrowedEnvelope<'a>, EnvelopeError> {
+        let [app_id, to_user_name, encrypt] = read_fields(body, ["AppId", "ToUserName", "Encrypt"])?;
+        Ok(BorrowedEnvelope { app_id, to_user_name, encrypt: non_empty("Encrypt", encrypt)? })
+    }
+
+    pub(crate) fn into_owned(self) -> Envelope {
+        let addressee =
+            self.app_id.map(|v| Addressee::AppId(v.into_owned())).or(self.to_user_name.map(|v| Addressee::ToUserName(v.into_owned())));
+        Envelope { addressee, encrypt: self.encrypt.into_owned() }
     }
 }
 
@@ -100,10 +125,10 @@ impl ReplyEnvelope {
     pub fn parse(body: &[u8]) -> Result<ReplyEnvelope, EnvelopeError> {
         let [encrypt, msg_signature, timestamp, nonce] = read_fields(body, ["Encrypt", "MsgSignature", "TimeStamp", "Nonce"])?;
         Ok(ReplyEnvelope {
-            encrypt: non_empty("Encrypt", encrypt)?,
-            msg_signature: non_empty("MsgSignature", msg_signature)?,
-            timestamp: non_empty("TimeStamp", timestamp)?,
-            nonce: non_empty("Nonce", nonce)?,
+            encrypt: non_empty("Encrypt", encrypt)?.into_owned(),
+            msg_signature: non_empty("MsgSignature", msg_signature)?.into_owned(),
+            timestamp: non_empty("TimeStamp", timestamp)?.into_owned(),
+            nonce: non_empty("Nonce", nonce)?.into_owned(),
         })
     }
 
@@ -148,7 +173,7 @@ pub enum EnvelopeError {
     NotText(&'static str),
 }
 
-fn non_empty(name: &'static str, value: Option<String>) -> Result<String, EnvelopeError> {
+fn non_empty<'a>(name: &'static str, value: Option<Cow<'a, str>>) -> Result<Cow<'a, str>, EnvelopeError> {
     value.filter(|v| !v.is_empty()).ok_or(EnvelopeError::Missing(name))
 }
 
@@ -171,7 +196,7 @@ fn push_cdata(out: &mut String, value: &str) {
 }
 
 /// The text of the named children of `<xml>`, each at most once; other children are skipped.
-fn read_fields<const N: usize>(body: &[u8], names: [&'static str; N]) -> Result<[Option<String>; N], EnvelopeError> {
+fn read_fields<'a, const N: usize>(body: &'a [u8], names: [&'static str; N]) -> Result<[Option<Cow<'a, str>>; N], EnvelopeError> {
     let text = std::str::from_utf8(body)
         .map_err(|e| EnvelopeError::Malformed { position: e.valid_up_to() as u64, message: "not UTF-8".into() })?;
     match read_flat(text, &names) {
@@ -184,21 +209,21 @@ fn read_fields<const N: usize>(body: &[u8], names: [&'static str; N]) -> Result<
 /// text without references, whitespace between — read without an XML reader, which is most of
 /// the cost of opening a push otherwise. `None` for anything else (declarations, comments,
 /// attributes, entities, nesting, `\r`): the general reader decides those. For documents it
-/// accepts, the result is the general reader's (a unit test compares them).
-fn read_flat<const N: usize>(text: &str, names: &[&'static str; N]) -> Option<Result<[Option<String>; N], EnvelopeError>> {
+/// accepts, the result is the general reader's (a unit test compares them). Values are borrowed.
+fn read_flat<'a, const N: usize>(text: &'a str, names: &[&'static str; N]) -> Option<Result<[Option<Cow<'a, str>>; N], EnvelopeError>> {
     const WS: [char; 3] = [' ', '\t', '\n'];
-    if text.contains('\r') {
+    if find_byte(text, b'\r').is_some() {
         return None;
     }
     let mut rest = text.trim_start_matches(WS).strip_prefix("<xml>")?;
-    let mut fields: [Option<String>; N] = std::array::from_fn(|_| None);
+    let mut fields: [Option<Cow<'a, str>>; N] = std::array::from_fn(|_| None);
     loop {
         rest = rest.trim_start_matches(WS);
         if let Some(after) = rest.strip_prefix("</xml>") {
             return after.trim_start_matches(WS).is_empty().then_some(Ok(fields));
         }
         let after_lt = rest.strip_prefix('<')?;
-        let name_len = after_lt.find('>')?;
+        let name_len = find_byte(after_lt, b'>')?;
         let name = &after_lt[..name_len];
         let mut chars = name.chars();
         if !chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_') || !chars.all(|c| c.is_ascii_alphanumeric() || c == '_') {
@@ -206,10 +231,10 @@ fn read_flat<const N: usize>(text: &str, names: &[&'static str; N]) -> Option<Re
         }
         let content = &after_lt[name_len + 1..];
         let (value, after_value) = if let Some(cdata) = content.strip_prefix("<![CDATA[") {
-            let end = cdata.find("]]>")?;
+            let end = find_cdata_close(cdata)?;
             (&cdata[..end], &cdata[end + 3..])
         } else {
-            let end = content.find('<')?;
+            let end = find_byte(content, b'<')?;
             let value = &content[..end];
             if value.contains('&') {
                 return None;
@@ -218,7 +243,7 @@ fn read_flat<const N: usize>(text: &str, names: &[&'static str; N]) -> Option<Re
         };
         rest = after_value.strip_prefix("</")?.strip_prefix(name)?.strip_prefix('>')?;
         match claim(&mut fields, names, name) {
-            Ok(Some(i)) => fields[i] = Some(value.to_owned()),
+            Ok(Some(i)) => fields[i] = Some(Cow::Borrowed(value)),
             Ok(None) => {}
             Err(e) => return Some(Err(e)),
         }
@@ -226,9 +251,9 @@ fn read_flat<const N: usize>(text: &str, names: &[&'static str; N]) -> Option<Re
 }
 
 /// Any well-formed document, through quick-xml.
-fn read_general<const N: usize>(text: &str, names: [&'static str; N]) -> Result<[Option<String>; N], EnvelopeError> {
+fn read_general<const N: usize>(text: &str, names: [&'static str; N]) -> Result<[Option<Cow<'static, str>>; N], EnvelopeError> {
     let mut reader = Reader::from_str(text);
-    let mut fields: [Option<String>; N] = std::array::from_fn(|_| None);
+    let mut fields: [Option<Cow<'static, str>>; N] = std::array::from_fn(|_| None);
     let mut depth = 0usize;
     let mut root_done = false;
     // The field being read, while directly inside one of the named children.
@@ -311,19 +336,23 @@ fn check_root(reader: &Reader<&[u8]>, root_done: bool, name: &str) -> Result<(),
 }
 
 /// Marks the named child as seen and returns its index; `None` for children we do not read.
-fn claim<const N: usize>(fields: &mut [Option<String>; N], names: &[&'static str; N], name: &str) -> Result<Option<usize>, EnvelopeError> {
+fn claim<const N: usize>(
+    fields: &mut [Option<Cow<'_, str>>; N],
+    names: &[&'static str; N],
+    name: &str,
+) -> Result<Option<usize>, EnvelopeError> {
     let Some(i) = names.iter().position(|n| *n == name) else {
         return Ok(None);
     };
     if fields[i].is_some() {
         return Err(EnvelopeError::Duplicate(names[i]));
     }
-    fields[i] = Some(String::new());
+    fields[i] = Some(Cow::Borrowed(""));
     Ok(Some(i))
 }
 
-fn append(field: &mut Option<String>, text: &str) {
-    field.get_or_insert_with(String::new).push_str(text);
+fn append(field: &mut Option<Cow<'_, str>>, text: &str) {
+    field.get_or_insert(Cow::Borrowed("")).to_mut().push_str(text);
 }
 
 fn resolve_reference(r: &BytesRef<'_>) -> Option<char> {

@@ -60,34 +60,38 @@ impl Event {
     /// Fields a known kind does not document are ignored, as in WxJava; keep the plaintext if they
     /// matter.
     pub fn parse(xml: &str) -> Result<Event, XmlError> {
-        let root = Element::parse(xml)?;
+        Event::from_root(&Element::parse(xml)?, xml)
+    }
+
+    /// The event a document's root element holds; `xml` is the document, kept by unknown kinds.
+    pub(crate) fn from_root(root: &Element, xml: &str) -> Result<Event, XmlError> {
         if root.name != "xml" {
-            return Err(XmlError::UnexpectedRoot(root.name));
+            return Err(XmlError::UnexpectedRoot(root.name.to_string()));
         }
         if let Some(info_type) = root.child_text("InfoType").map(str::trim) {
-            let fields = Fields::new(info_type, &root);
+            let fields = Fields::new(info_type, root);
             return Ok(match info_type {
                 "component_verify_ticket" => Event::ComponentVerifyTicket(ComponentVerifyTicket::read(&fields)?),
                 "authorized" => Event::Authorized(Authorization::read(&fields)?),
                 "updateauthorized" => Event::UpdateAuthorized(Authorization::read(&fields)?),
                 "unauthorized" => Event::Unauthorized(Unauthorized::read(&fields)?),
                 "notify_third_fasteregister" => Event::NotifyThirdFasteregister(NotifyThirdFasteregister::read(&fields)?),
-                other => Event::Unknown(UnknownEvent::new(other, &root, xml)),
+                other => Event::Unknown(UnknownEvent::new(other, root, xml)),
             });
         }
         let msg_type = root.child_text("MsgType").map(str::trim).unwrap_or_default();
         let event = root.child_text("Event").map(str::trim).filter(|_| msg_type == "event");
         let Some(event) = event else {
-            return Ok(Event::Unknown(UnknownEvent::new(msg_type, &root, xml)));
+            return Ok(Event::Unknown(UnknownEvent::new(msg_type, root, xml)));
         };
-        let fields = Fields::new(event, &root);
+        let fields = Fields::new(event, root);
         Ok(match event {
             "weapp_audit_success" => Event::WeappAuditSuccess(WeappAuditSuccess::read(&fields)?),
             "weapp_audit_fail" => Event::WeappAuditFail(WeappAuditFail::read(&fields)?),
             "weapp_audit_delay" => Event::WeappAuditDelay(WeappAuditDelay::read(&fields)?),
             "wxa_nickname_audit" => Event::WxaNicknameAudit(WxaNicknameAudit::read(&fields)?),
             "wxa_category_audit" => Event::WxaCategoryAudit(WxaCategoryAudit::read(&fields)?),
-            other => Event::Unknown(UnknownEvent::new(other, &root, xml)),
+            other => Event::Unknown(UnknownEvent::new(other, root, xml)),
         })
     }
 

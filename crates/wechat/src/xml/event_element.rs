@@ -1,7 +1,12 @@
 //! The small XML subset WeChat pushes use: nested elements with text or CDATA, no attributes that
 //! matter. Read into a tree first so every event kind (and the raw keeper of unknown ones) looks
 //! at the same, already validated structure; written back with CDATA for strings and bare numbers.
+//!
+//! The tree borrows names and text from the document where it can, so that reading a push copies
+//! each value once, into the typed event. Documents in WeChat's own layout are read by
+//! [`event_flat`](super::event_flat) without an XML reader; anything else by quick-xml here.
 
+use std::borrow::Cow;
 use std::fmt::Display;
 use std::str::FromStr;
 
@@ -18,19 +23,28 @@ const MAX_DEPTH: usize = 32;
 /// One element: its name, its text (CDATA sections and entity references resolved and joined),
 /// and its child elements in document order.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Element {
-    pub(crate) name: String,
-    pub(crate) text: String,
-    pub(crate) children: Vec<Element>,
+pub(crate) struct Element<'a> {
+    pub(crate) name: Cow<'a, str>,
+    pub(crate) text: Cow<'a, str>,
+    pub(crate) children: Vec<Element<'a>>,
 }
 
-impl Element {
+impl<'a> Element<'a> {
     fn named(name: &str) -> Self {
-        Element { name: name.to_owned(), text: String::new(), children: Vec::new() }
+        Element { name: Cow::Owned(name.to_owned()), text: Cow::Borrowed(""), children: Vec::new() }
     }
 
-    /// Reads a whole document and returns its root element.
-    pub(crate) fn parse(xml: &str) -> Result<Element, XmlError> {
+    /// Reads a whole document and returns its root element: WeChat's layout on the fast path, the
+    /// rest (and every error) through quick-xml. Both give the same tree (tests compare them).
+    pub(crate) fn parse(xml: &'a str) -> Result<Element<'a>, XmlError> {
+        match super::event_flat::parse(xml) {
+            Some(root) => Ok(root),
+            None => Element::parse_general(xml),
+        }
+    }
+
+    /// Reads any document through quick-xml.
+    pub(crate) fn parse_general(xml: &'a str) -> Result<Element<'a>, XmlError> {
         let xml = xml.strip_prefix('\u{feff}').unwrap_or(xml);
         let mut reader = Reader::from_str(xml);
         let mut open: Vec<Element> = Vec::new();
@@ -77,17 +91,17 @@ impl Element {
     }
 
     /// The first child element called `name`.
-    pub(crate) fn child(&self, name: &str) -> Option<&Element> {
+    pub(crate) fn child(&self, name: &str) -> Option<&Element<'a>> {
         self.children.iter().find(|child| child.name == name)
     }
 
     /// The text of the first child element called `name`.
     pub(crate) fn child_text(&self, name: &str) -> Option<&str> {
-        self.child(name).map(|child| child.text.as_str())
+        self.child(name).map(|child| &*child.text)
     }
 }
 
-fn attach(done: Element, open: &mut [Element], root: &mut Option<Element>, at: u64) -> Result<(), XmlError> {
+fn attach<'a>(done: Element<'a>, open: &mut [Element<'a>], root: &mut Option<Element<'a>>, at: u64) -> Result<(), XmlError> {
     match open.last_mut() {
         Some(parent) => parent.children.push(done),
         None if root.is_none() => *root = Some(done),
@@ -98,7 +112,7 @@ fn attach(done: Element, open: &mut [Element], root: &mut Option<Element>, at: u
 
 fn push_text(open: &mut [Element], text: &str, at: u64) -> Result<(), XmlError> {
     match open.last_mut() {
-        Some(element) => element.text.push_str(text),
+        Some(element) => element.text.to_mut().push_str(text),
         None if text.trim().is_empty() => {}
         None => return Err(malformed(at, "text outside the root element")),
     }
@@ -113,11 +127,11 @@ fn malformed(position: u64, message: impl Display) -> XmlError {
 pub(crate) struct Fields<'a> {
     kind: &'a str,
     prefix: &'a str,
-    element: &'a Element,
+    element: &'a Element<'a>,
 }
 
 impl<'a> Fields<'a> {
-    pub(crate) fn new(kind: &'a str, element: &'a Element) -> Self {
+    pub(crate) fn new(kind: &'a str, element: &'a Element<'a>) -> Self {
         Fields { kind, prefix: "", element }
     }
 

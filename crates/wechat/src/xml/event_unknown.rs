@@ -44,20 +44,20 @@ fn collect(element: &Element, path: &str, fields: &mut BTreeMap<String, String>)
     // Leaves always count, even when empty; a parent's own text only when it is more than the
     // indentation between its children.
     if !path.is_empty() && (element.children.is_empty() || !element.text.trim().is_empty()) {
-        fields.insert(path.to_owned(), element.text.clone());
+        fields.insert(path.to_owned(), element.text.to_string());
     }
     let mut occurrences: BTreeMap<&str, usize> = BTreeMap::new();
     for child in &element.children {
-        *occurrences.entry(child.name.as_str()).or_insert(0) += 1;
+        *occurrences.entry(&*child.name).or_insert(0) += 1;
     }
     let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
     for child in &element.children {
-        let name = if occurrences[child.name.as_str()] > 1 {
-            let index = seen.entry(child.name.as_str()).or_insert(0);
+        let name = if occurrences[&*child.name] > 1 {
+            let index = seen.entry(&*child.name).or_insert(0);
             *index += 1;
             format!("{}[{}]", child.name, *index - 1)
         } else {
-            child.name.clone()
+            child.name.to_string()
         };
         let child_path = if path.is_empty() { name } else { format!("{path}.{name}") };
         collect(child, &child_path, fields);

@@ -14,8 +14,10 @@ mod event_app;
 mod event_component;
 mod event_element;
 mod event_error;
+mod event_flat;
 mod event_unknown;
 
+pub(crate) use envelope::BorrowedEnvelope;
 pub use envelope::{Addressee, Envelope, EnvelopeError, ReplyEnvelope};
 pub use event::Event;
 pub use event_app::{MessageHeader, WeappAuditDelay, WeappAuditFail, WeappAuditSuccess, WxaCategoryAudit, WxaNicknameAudit};
