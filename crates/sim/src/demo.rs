@@ -179,7 +179,8 @@ pub fn seed(world: &mut World, config: &SimConfig, base_url: &Url, now: i64) -> 
         add_merchants(world, config.seed, config.seed_demo);
     }
     let merchants = world.apps.values().map(merchant_info).collect();
-    StartupInfo { base_url: base_url.to_string(), platform: platform_info, merchants }
+    // Without the trailing slash, so `format!("{base_url}/cgi-bin/…")` is right.
+    StartupInfo { base_url: base_url.as_str().trim_end_matches('/').to_owned(), platform: platform_info, merchants }
 }
 
 #[cfg(test)]

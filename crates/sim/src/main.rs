@@ -87,6 +87,7 @@ impl Args {
 fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
     let config = match Args::parse().config() {
@@ -113,6 +114,8 @@ fn main() -> std::process::ExitCode {
 }
 
 async fn run(config: SimConfig) -> std::io::Result<()> {
+    // Listen for the stop signals before announcing: whoever reads the line may signal at once.
+    let stop = StopSignal::install()?;
     let running = Simulator::start(config).await?;
     let line = serde_json::to_string(&running.info).map_err(std::io::Error::other)?;
     {
@@ -121,29 +124,43 @@ async fn run(config: SimConfig) -> std::io::Result<()> {
         stdout.flush()?;
     }
     tracing::info!(base_url = %running.base_url(), merchants = running.info.merchants.len(), "wxfleet-sim is serving");
-    stop_signal().await;
+    stop.wait().await;
     tracing::info!("stopping");
     running.shutdown().await
 }
 
-async fn stop_signal() {
-    #[cfg(unix)]
-    {
+/// SIGINT and SIGTERM (Ctrl-C elsewhere), registered when installed.
+#[cfg(unix)]
+struct StopSignal {
+    interrupt: tokio::signal::unix::Signal,
+    terminate: tokio::signal::unix::Signal,
+}
+
+#[cfg(unix)]
+impl StopSignal {
+    fn install() -> std::io::Result<Self> {
         use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
+        Ok(StopSignal { interrupt: signal(SignalKind::interrupt())?, terminate: signal(SignalKind::terminate())? })
+    }
+
+    async fn wait(mut self) {
+        tokio::select! {
+            _ = self.interrupt.recv() => {}
+            _ = self.terminate.recv() => {}
         }
     }
-    #[cfg(not(unix))]
-    {
+}
+
+#[cfg(not(unix))]
+struct StopSignal;
+
+#[cfg(not(unix))]
+impl StopSignal {
+    fn install() -> std::io::Result<Self> {
+        Ok(StopSignal)
+    }
+
+    async fn wait(self) {
         let _ = tokio::signal::ctrl_c().await;
     }
 }

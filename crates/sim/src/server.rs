@@ -120,7 +120,7 @@ impl Sim {
 /// What the simulator prints as its first stdout line: where it is and what it seeded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StartupInfo {
-    /// The API's base URL.
+    /// The API's base URL, without a trailing slash (`http://127.0.0.1:43121`).
     pub base_url: String,
     /// The demo platform's credentials.
     pub platform: PlatformInfo,

@@ -163,7 +163,7 @@ async fn the_binary_announces_itself_in_one_json_line_and_stops_on_sigterm() {
     std::fs::write(&toml, "seed_demo = 2\nticket_interval_secs = 300\nseed = 9\naudit_default = \"manual\"\n").unwrap();
     let args = ["--config", toml.to_str().unwrap(), "--listen", "127.0.0.1:0", "--seed-demo", "4", "--state", state.to_str().unwrap()];
     let (mut child, info) = spawn(&args);
-    assert!(info.base_url.starts_with("http://127.0.0.1:"));
+    assert!(info.base_url.starts_with("http://127.0.0.1:") && !info.base_url.ends_with('/'), "{}", info.base_url);
     assert_eq!(info.merchants.len(), 4, "the flag wins over the file");
     assert_eq!(info.platform.encoding_aes_key.len(), 43);
     let json_line = serde_json::to_value(&info).unwrap();
@@ -179,7 +179,7 @@ async fn the_binary_announces_itself_in_one_json_line_and_stops_on_sigterm() {
         component_secret: info.platform.component_appsecret.clone(),
     };
     client.api_start_push_ticket(&req).await.unwrap();
-    let state_json: Value = raw().get(base.join("/admin/state").unwrap()).send().await.unwrap().json().await.unwrap();
+    let state_json: Value = raw().get(format!("{}/admin/state", info.base_url)).send().await.unwrap().json().await.unwrap();
     assert_eq!(state_json["app_count"], 4);
     assert!(!state_json["platforms"][0]["tickets"].as_array().unwrap().is_empty());
 
@@ -190,6 +190,7 @@ async fn the_binary_announces_itself_in_one_json_line_and_stops_on_sigterm() {
     let mut logs = String::new();
     child.stderr.take().unwrap().read_to_string(&mut logs).unwrap();
     assert!(logs.contains("serving"), "logs go to stderr: {logs}");
+    assert!(!logs.contains('\x1b'), "no colour codes when stderr is not a terminal");
     assert!(state.exists(), "state saved on SIGTERM");
 
     // Started again on the same state, it has the same merchants.
