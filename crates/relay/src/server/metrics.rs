@@ -78,7 +78,13 @@ impl Metrics {
     /// A push was stored and answered `success` after `latency`.
     pub fn accepted(&self, platform: &str, source: Source, latency: Duration) {
         if let Ok(mut accepted) = self.accepted.lock() {
-            *accepted.entry((platform.to_owned(), source.as_str())).or_default() += 1;
+            // Look up before inserting: the key is allocated once per platform and source, not per push.
+            match accepted.iter_mut().find(|((p, s), _)| p == platform && *s == source.as_str()) {
+                Some((_, count)) => *count += 1,
+                None => {
+                    accepted.insert((platform.to_owned(), source.as_str()), 1);
+                }
+            }
         }
         let seconds = latency.as_secs_f64();
         let slot = BUCKETS.iter().position(|&le| seconds <= le).unwrap_or(BUCKETS.len());

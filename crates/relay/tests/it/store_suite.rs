@@ -347,3 +347,28 @@ async fn sqlite_is_in_wal_mode() {
     let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
     assert_eq!(version, SqliteStore::schema_version());
 }
+
+#[tokio::test]
+async fn sqlite_a_failing_write_does_not_fail_the_writes_committed_with_it() {
+    let (store, _dir) = sqlite();
+    let store = Arc::new(store);
+    store.create_link(link("taken", 1)).await.unwrap();
+    // A burst: appends and, in the middle, a write that fails (duplicate id). The writer commits
+    // what is waiting as one group, each write in its own savepoint.
+    let mut tasks = Vec::new();
+    for n in 0..100 {
+        let store = Arc::clone(&store);
+        tasks.push(tokio::spawn(async move {
+            if n == 50 {
+                store.create_link(link("taken", 2)).await.map(|()| -1)
+            } else {
+                store.append(event(n, Source::App, "<xml/>")).await
+            }
+        }));
+    }
+    let results: Vec<_> = futures::future::join_all(tasks).await.into_iter().map(|r| r.unwrap()).collect();
+    assert!(results[50].is_err(), "the duplicate link is refused");
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 99, "every append around it committed");
+    assert_eq!(store.pull(0, 1000).await.unwrap().events.len(), 99);
+    assert_eq!(store.link("taken").await.unwrap().unwrap().expires_at, 1, "the first link is untouched");
+}

@@ -106,10 +106,13 @@ fn commit_group(conn: &Connection, group: &mut [Box<dyn Job>]) -> Result<(), Str
 
 /// Runs one job in a savepoint; `Err` only when the savepoint machinery itself failed.
 fn run_in_savepoint(conn: &Connection, job: &mut dyn Job) -> Result<(), String> {
-    conn.execute_batch("SAVEPOINT job").map_err(|e| e.to_string())?;
+    // Cached statements: these run twice per push, so they are parsed once, not every time.
+    let exec = |sql: &str| conn.prepare_cached(sql).and_then(|mut s| s.execute([])).map(drop).map_err(|e| e.to_string());
+    exec("SAVEPOINT job")?;
     if job.run(conn) {
-        conn.execute_batch("RELEASE job").map_err(|e| e.to_string())
+        exec("RELEASE job")
     } else {
-        conn.execute_batch("ROLLBACK TO job; RELEASE job").map_err(|e| e.to_string())
+        exec("ROLLBACK TO job")?;
+        exec("RELEASE job")
     }
 }
