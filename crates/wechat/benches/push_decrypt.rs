@@ -4,8 +4,12 @@
 //! AES-256-CBC decryption plus SHA-1 of the same bytes. Target: the whole path (open + parse)
 //! within 3× the floor.
 //!
-//! * `cargo bench -p wechat --bench push_decrypt` — criterion's figures, then one summary line with
-//!   the medians of floor, `open_push`, `Event::parse` alone and open + parse, and their ratios.
+//! The floor expands the AES key for every call, as a one-off decryption must; [`MsgCrypt`] keeps
+//! its expanded key, so a second floor that does too (`floor-key-once`) is shown for comparison,
+//! with the whole path's ratio to it.
+//!
+//! * `cargo bench -p wechat --bench push_decrypt` — criterion's figures, then a summary table:
+//!   per path the median and best time per call and the ratios to the floor.
 //!   `-- --summary` prints the summary alone.
 //! * `cargo bench -p wechat --bench push_decrypt -- --callgrind` — the same four paths counted in
 //!   instructions under `valgrind --tool=callgrind`, which, unlike time, does not move when the
@@ -17,7 +21,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use aes::cipher::block_padding::NoPadding;
-use aes::cipher::{BlockModeDecrypt, KeyIvInit};
+use aes::cipher::{BlockModeDecrypt, InnerIvInit, KeyInit, KeyIvInit};
 use base64::alphabet;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
 use base64::Engine;
@@ -86,21 +90,33 @@ fn raw_floor(p: &TicketPush, buf: &mut Vec<u8>) -> [u8; 20] {
     Sha1::digest(&p.ciphertext).into()
 }
 
+/// [`raw_floor`] with the AES key schedule expanded beforehand.
+fn raw_floor_key_once(p: &TicketPush, cipher: &aes::Aes256Dec, buf: &mut Vec<u8>) -> [u8; 20] {
+    buf.clear();
+    buf.extend_from_slice(black_box(&p.ciphertext));
+    let iv: [u8; 16] = p.key[..16].try_into().unwrap();
+    let plain = cbc::Decryptor::<&aes::Aes256Dec>::inner_iv_init(cipher, &iv.into()).decrypt_padded::<NoPadding>(buf).unwrap();
+    black_box(plain);
+    Sha1::digest(&p.ciphertext).into()
+}
+
 /// The measured paths, in the order they are reported.
 #[derive(Clone, Copy)]
 enum Path {
     Floor,
+    FloorKeyOnce,
     OpenPush,
     Parse,
     OpenAndParse,
 }
 
 impl Path {
-    const ALL: [Path; 4] = [Path::Floor, Path::OpenPush, Path::Parse, Path::OpenAndParse];
+    const ALL: [Path; 5] = [Path::Floor, Path::FloorKeyOnce, Path::OpenPush, Path::Parse, Path::OpenAndParse];
 
     fn name(self) -> &'static str {
         match self {
             Path::Floor => "floor",
+            Path::FloorKeyOnce => "floor-key-once",
             Path::OpenPush => "open_push",
             Path::Parse => "parse",
             Path::OpenAndParse => "open_push+parse",
@@ -114,9 +130,13 @@ impl Path {
     /// A closure running one call of the path, its result kept from the optimiser.
     fn runner(self, p: &TicketPush) -> impl FnMut() + '_ {
         let mut buf = Vec::with_capacity(p.ciphertext.len());
+        let cipher = aes::Aes256Dec::new(&p.key.into());
         move || match self {
             Path::Floor => {
                 black_box(raw_floor(p, &mut buf));
+            }
+            Path::FloorKeyOnce => {
+                black_box(raw_floor_key_once(p, &cipher, &mut buf));
             }
             Path::OpenPush => {
                 black_box(open_push(p));
@@ -138,6 +158,8 @@ fn benches(c: &mut Criterion, p: &TicketPush) {
     group.bench_function("open_push + Event::parse", |b| b.iter(|| open_and_parse_event(p)));
     let mut buf = Vec::with_capacity(p.ciphertext.len());
     group.bench_function("raw floor (AES-256-CBC + SHA-1, same bytes)", |b| b.iter(|| raw_floor(p, &mut buf)));
+    let cipher = aes::Aes256Dec::new(&p.key.into());
+    group.bench_function("raw floor, AES key expanded once", |b| b.iter(|| raw_floor_key_once(p, &cipher, &mut buf)));
     group.finish();
 }
 
@@ -147,8 +169,8 @@ fn benches(c: &mut Criterion, p: &TicketPush) {
 /// Each path's ratio to the floor is taken within a round, then the median over rounds; the
 /// ratio of the best batches is the figure least disturbed by other processes.
 fn timed_summary(push: &TicketPush) {
-    const ROUNDS: usize = 301;
-    const BATCH: u32 = 256;
+    const ROUNDS: usize = 1001;
+    const BATCH: u32 = 64;
     let mut runners: Vec<(Path, Box<dyn FnMut() + '_>)> = Path::ALL.into_iter().map(|p| (p, Box::new(p.runner(push)) as _)).collect();
     let mut per_call = vec![Vec::with_capacity(ROUNDS); runners.len()];
     for round in 0..ROUNDS + 10 {
@@ -180,6 +202,10 @@ fn timed_summary(push: &TicketPush) {
             best(&per_call[i]) / best(&per_call[0]),
         );
     }
+    // `Path::ALL` is in declaration order, so a path's discriminant is its row.
+    let (full, key_once) = (&per_call[Path::OpenAndParse as usize], &per_call[Path::FloorKeyOnce as usize]);
+    let ratios: Vec<f64> = full.iter().zip(key_once).map(|(t, floor)| t / floor).collect();
+    println!("  open_push+parse / floor-key-once: {:.2}x (median), {:.2}x (best)", median(ratios), best(full) / best(key_once));
 }
 
 fn median(mut values: Vec<f64>) -> f64 {
@@ -213,9 +239,10 @@ fn callgrind_summary() {
         .collect();
     println!("ticket push, instructions per call under callgrind (target: open_push+parse <= 3x floor):");
     let floor = costs[0].1;
-    for (path, cost) in costs {
+    for (path, cost) in &costs {
         println!("  {:<16} {:>8.0} instr  {:>5.2}x floor", path.name(), cost, cost / floor);
     }
+    println!("  open_push+parse / floor-key-once: {:.2}x", costs[Path::OpenAndParse as usize].1 / costs[Path::FloorKeyOnce as usize].1);
 }
 
 /// The child side of `--callgrind`: `calls` calls of one path, nothing else.

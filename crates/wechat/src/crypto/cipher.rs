@@ -25,7 +25,7 @@ pub(crate) struct Frame<'a> {
 }
 
 /// The decryption side of one key, expanded once: expanding an AES-256 decryption key schedule
-/// costs about as much as decrypting a whole ticket push, and every push uses the same key.
+/// costs more than half as much as decrypting a whole ticket push, and every push uses the same key.
 #[derive(Clone)]
 pub(crate) struct OpenKey {
     cipher: aes::Aes256Dec,
