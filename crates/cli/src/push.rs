@@ -51,7 +51,7 @@ pub struct DecodeArgs {
 #[derive(Serialize)]
 #[serde(untagged)]
 enum Decoded {
-    Opened { ok: bool, xml: String, event: Event },
+    Opened { ok: bool, xml: String, event: Box<Event> },
     Refused { ok: bool, step: &'static str, code: i32, message: String },
 }
 
@@ -124,7 +124,7 @@ impl DecodeArgs {
             Err(e) => return Decoded::refused_by_crypto(e),
         };
         match Event::parse(&xml) {
-            Ok(event) => Decoded::Opened { ok: true, xml, event },
+            Ok(event) => Decoded::Opened { ok: true, xml, event: Box::new(event) },
             Err(e) => Decoded::refused_by_xml(e),
         }
     }

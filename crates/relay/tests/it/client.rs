@@ -270,6 +270,8 @@ async fn status_until(delivery: &Delivery, what: &str, done: impl FnMut(&RelaySt
     let status = tokio::time::timeout(Duration::from_secs(20), rx.wait_for(done))
         .await
         .unwrap_or_else(|_| panic!("timed out waiting until {what}; status: {:?}", delivery.status().borrow()));
+    // The binding is needed: as a tail expression the watch guard would outlive `rx` (edition 2021).
+    #[allow(clippy::let_and_return)]
     let status = status.unwrap().clone();
     status
 }
