@@ -8,12 +8,12 @@
 # tmpfs, so the relay's fsyncs are real) and is torn down at the end.
 #
 # Usage: bench/relay-ingest.sh
-# Env:   DURATION (s, default 10), CONNECTIONS (default 32), RATES (default "200 1000 2000"),
+# Env:   DURATION (s, default 10), CONNECTIONS (default 64), RATES (default "200 1000 2000"),
 #        RESULTS (JSON lines kept there; default $CARGO_TARGET_DIR/relay-ingest-results.jsonl).
 source "$(dirname "$0")/../scripts/lib.sh"
 
 DURATION="${DURATION:-10}"
-CONNECTIONS="${CONNECTIONS:-32}"
+CONNECTIONS="${CONNECTIONS:-64}"
 read -r -a RATES <<<"${RATES:-200 1000 2000}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 RESULTS="${RESULTS:-$CARGO_TARGET_DIR/relay-ingest-results.jsonl}"

@@ -45,7 +45,7 @@ enum Command {
         #[arg(long, default_value_t = 10)]
         duration: u64,
         /// Keep-alive connections.
-        #[arg(long, default_value_t = 32)]
+        #[arg(long, default_value_t = 64)]
         connections: usize,
         /// The relay's platform id (pushes go to `/wx/{platform}/component`).
         #[arg(long, default_value = "bench")]
