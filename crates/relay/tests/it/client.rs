@@ -395,12 +395,14 @@ async fn status_shows_connecting_connected_backoff_and_stopped_across_a_relay_re
             RelayState::Stopped { .. } => "stopped",
         })
         .collect();
+    // A watch channel keeps only the latest value, so a recorder can miss a state that lasted an
+    // instant (the first `connected` was already awaited above with `status_until`). What it must
+    // see: it starts connecting, backs off after the restart, reconnects, and stops last.
     assert_eq!(names.first(), Some(&"connecting"), "{names:?}");
     assert_eq!(names.last(), Some(&"stopped"), "{names:?}");
-    let connected = names.iter().position(|n| *n == "connected").expect("connected");
     let backoff = names.iter().position(|n| *n == "backoff").expect("backoff");
-    let reconnected = names.iter().rposition(|n| *n == "connected").unwrap();
-    assert!(connected < backoff && backoff < reconnected, "{names:?}");
+    let reconnected = names.iter().rposition(|n| *n == "connected").expect("connected again");
+    assert!(backoff < reconnected, "{names:?}");
     assert!(names[backoff..reconnected].contains(&"connecting"), "retries announce themselves: {names:?}");
     assert_eq!(states.last(), Some(&RelayState::Stopped { reason: StopReason::Shutdown }));
 }
