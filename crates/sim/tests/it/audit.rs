@@ -10,10 +10,9 @@ use wxfleet_sim::world::code::calendar::month_key;
 use wxfleet_sim::{AuditDefault, SimConfig};
 
 use crate::code::{
-    admin, advance, commit, errcode, make_ready, new_template, set_privacy_guide, setup, setup_with, submission, Fixture, Inbox, APPID,
-    SHOP_PAGES,
+    admin, advance, commit, errcode, make_ready, new_template, set_privacy_guide, setup, setup_with, submission, Fixture, APPID, SHOP_PAGES,
 };
-use crate::support;
+use crate::support::{self, Receiver};
 
 async fn status(fx: &Fixture, auditid: i64) -> AuditStatus {
     fx.client.get_auditstatus(fx.aat(), &GetAuditstatusRequest { auditid }).await.unwrap().status
@@ -158,7 +157,7 @@ async fn location_apis_without_a_grant_are_61040_unless_declared_unused() {
 #[tokio::test]
 async fn scripted_outcomes_fail_then_delay_then_pass_and_are_pushed() {
     let fx = setup().await;
-    let receiver = Inbox::start(&fx.sim).await;
+    let receiver = Receiver::start(&fx.sim).await;
     committed(&fx).await;
     let (code, rules) =
         admin(&fx.sim, "audit-rules", json!({"authorizer_appid": APPID, "outcomes": ["fail", "delay"], "after_secs": 60})).await;
@@ -175,7 +174,7 @@ async fn scripted_outcomes_fail_then_delay_then_pass_and_are_pushed() {
     let screenshots: Vec<String> = failed.screenshot.unwrap().split('|').map(str::to_owned).collect();
 
     let original_id = fx.sim.sim.with_world(|w, _| w.app(APPID).unwrap().original_id.clone());
-    let (path, xml, event) = receiver.wait_for(|e| matches!(e, Event::WeappAuditFail(_))).await;
+    let (path, xml, event) = receiver.wait_for_xml(|e| matches!(e, Event::WeappAuditFail(_))).await;
     assert_eq!(path, format!("/msg/{APPID}"), "$APPID$ is replaced");
     assert!(xml.contains(&format!("<ToUserName><![CDATA[{original_id}]]></ToUserName>")), "{xml}");
     assert!(xml.contains("<Event><![CDATA[weapp_audit_fail]]></Event>"), "{xml}");
@@ -193,17 +192,17 @@ async fn scripted_outcomes_fail_then_delay_then_pass_and_are_pushed() {
     assert_eq!(errcode(fx.client.submit_audit(fx.aat(), &submission()).await), 85009);
     advance(&fx.sim, 60);
     assert_eq!(status(&fx, second).await, AuditStatus::Passed);
-    let (_, _, delay) = receiver.wait_for(|e| matches!(e, Event::WeappAuditDelay(_))).await;
+    let (_, _, delay) = receiver.wait_for_xml(|e| matches!(e, Event::WeappAuditDelay(_))).await;
     let Event::WeappAuditDelay(delay) = delay else { unreachable!() };
     assert_eq!(Some(delay.reason), delayed.reason);
-    let (_, _, event) = receiver.wait_for(|e| matches!(e, Event::WeappAuditSuccess(_))).await;
+    let (_, _, event) = receiver.wait_for_xml(|e| matches!(e, Event::WeappAuditSuccess(_))).await;
     assert_eq!(event.message_header().unwrap().to_user_name, original_id);
 }
 
 #[tokio::test]
 async fn a_manual_audit_waits_for_the_admin() {
     let mut fx = setup_with(SimConfig { audit_default: AuditDefault::Manual, ..SimConfig::default() }).await;
-    let receiver = Inbox::start(&fx.sim).await;
+    let receiver = Receiver::start(&fx.sim).await;
     committed(&fx).await;
     let (code, _) = admin(&fx.sim, "audit", json!({"authorizer_appid": APPID, "result": "pass"})).await;
     assert_eq!(code, 409, "nothing to decide yet");
@@ -216,7 +215,7 @@ async fn a_manual_audit_waits_for_the_admin() {
     assert_eq!((code, answer["auditid"].as_i64(), answer["status"].as_i64()), (200, Some(first), Some(1)));
     let failed = fx.client.get_auditstatus(fx.aat(), &GetAuditstatusRequest { auditid: first }).await.unwrap();
     assert_eq!(failed.reason.as_deref(), Some("1:页面空白<br>"));
-    let (_, _, event) = receiver.wait_for(|e| matches!(e, Event::WeappAuditFail(_))).await;
+    let (_, _, event) = receiver.wait_for_xml(|e| matches!(e, Event::WeappAuditFail(_))).await;
     let Event::WeappAuditFail(fail) = event else { unreachable!() };
     assert_eq!(fail.reason, "1:页面空白<br>");
 

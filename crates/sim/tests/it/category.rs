@@ -5,8 +5,8 @@ use wechat::api::category::{AddcategoryRequest, Certicate, DeletecategoryRequest
 use wechat::xml::Event;
 use wechat::AuthorizerToken;
 
-use crate::basic::{advance, errcode, png, setup, upload_image, Receiver, APPID};
-use crate::support::{self, ALL_PERMS};
+use crate::basic::{advance, errcode, png, setup, upload_image, APPID};
+use crate::support::{self, Receiver, ALL_PERMS};
 
 fn add(first: i64, second: i64, certicates: Vec<Certicate>) -> AddcategoryRequest {
     AddcategoryRequest { categories: vec![NewCategory { first, second, certicates }] }

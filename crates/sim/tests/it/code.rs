@@ -2,9 +2,6 @@
 //! helpers the code-lifecycle tests share (`crate::code::…`): templates, a ready-to-submit mini
 //! program, a released one.
 
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
-
 use crate::support::{self, ALL_PERMS};
 use image::GenericImageView;
 use serde_json::{json, Value};
@@ -13,8 +10,6 @@ use wechat::api::category::{AddcategoryRequest, NewCategory};
 use wechat::api::code::{CommitRequest, ExtJson, GetQrcodeRequest};
 use wechat::api::privacy::{OwnerSetting, PrivacySetting, SetprivacysettingRequest};
 use wechat::api::template::{AddtotemplateRequest, GettemplatelistRequest};
-use wechat::crypto::{MsgCrypt, PushQuery};
-use wechat::xml::Event;
 use wechat::{AuthorizerToken, Client, ComponentToken};
 use wxfleet_sim::{RunningSim, SimConfig};
 
@@ -28,58 +23,6 @@ pub fn errcode<T: std::fmt::Debug>(result: Result<T, wechat::Error>) -> i64 {
     match result {
         Err(wechat::Error::Api(e)) => e.errcode,
         other => panic!("expected a WeChat error, got {other:?}"),
-    }
-}
-
-/// What arrived: the path, the query string and the body.
-type RawPush = (String, String, Vec<u8>);
-
-/// A loopback receiver set as the demo platform's message-and-event URL (`…/msg/$APPID$`): answers
-/// `success`, keeps what arrives, and verifies and decrypts it with the platform's Token and key.
-pub struct Inbox {
-    received: Arc<Mutex<Vec<RawPush>>>,
-    crypt: MsgCrypt,
-}
-
-impl Inbox {
-    pub async fn start(sim: &RunningSim) -> Inbox {
-        let received: Arc<Mutex<Vec<RawPush>>> = Arc::default();
-        let store = received.clone();
-        let app = axum::Router::new().fallback(move |uri: axum::http::Uri, body: axum::body::Bytes| {
-            let store = store.clone();
-            async move {
-                store.lock().unwrap().push((uri.path().to_owned(), uri.query().unwrap_or("").to_owned(), body.to_vec()));
-                "success"
-            }
-        });
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(async move { axum::serve(listener, app).await.ok() });
-        let component_appid = support::component_appid(sim);
-        let crypt = sim.sim.with_world(|w, _| {
-            let p = w.platforms.get_mut(&component_appid).unwrap();
-            p.message_url = Some(format!("{base}/msg/$APPID$"));
-            MsgCrypt::new(&p.token, &p.encoding_aes_key, &p.component_appid).unwrap()
-        });
-        Inbox { received, crypt }
-    }
-
-    /// Waits (up to 5 s) for a push that `matches`; returns the path it came to, its decrypted XML
-    /// and the event.
-    pub async fn wait_for(&self, matches: impl Fn(&Event) -> bool) -> (String, String, Event) {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
-        loop {
-            let found = self.received.lock().unwrap().iter().find_map(|(path, query, body)| {
-                let xml = self.crypt.open_push(&PushQuery::parse(query), body).expect("the push verifies and decrypts");
-                let event = Event::parse(&xml).expect("the push parses");
-                matches(&event).then(|| (path.clone(), xml, event))
-            });
-            if let Some(found) = found {
-                return found;
-            }
-            assert!(tokio::time::Instant::now() < deadline, "no matching push arrived");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
     }
 }
 

@@ -10,8 +10,8 @@ use wechat::xml::{Event, NotifyThirdFasteregister};
 use wechat::{AuthorizerToken, Client, ComponentToken};
 use wxfleet_sim::RunningSim;
 
-use crate::basic::{advance, errcode, Receiver};
-use crate::support;
+use crate::basic::{advance, errcode};
+use crate::support::{self, Receiver};
 
 fn company(name: &str, legal_name: &str, legal_wechat: &str) -> FastregisterweappCreateRequest {
     FastregisterweappCreateRequest {

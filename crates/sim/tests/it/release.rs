@@ -12,9 +12,10 @@ use wechat::api::template::AddtotemplateRequest;
 use wechat::xml::Event;
 
 use crate::code::{
-    admin, advance, commit, errcode, make_ready, new_template, passed_version, setup, shop_ext, submission, upload_draft, Fixture, Inbox,
-    APPID, SHOP_PAGES,
+    admin, advance, commit, errcode, make_ready, new_template, passed_version, setup, shop_ext, submission, upload_draft, Fixture, APPID,
+    SHOP_PAGES,
 };
+use crate::support::Receiver;
 
 fn gray(pct: i64) -> GrayreleaseRequest {
     GrayreleaseRequest { gray_percentage: pct, support_experiencer_first: None, support_debuger_first: None }
@@ -27,7 +28,7 @@ async fn live_version(fx: &Fixture) -> Option<String> {
 #[tokio::test]
 async fn the_whole_code_lifecycle() {
     let fx = setup().await;
-    let receiver = Inbox::start(&fx.sim).await;
+    let receiver = Receiver::start(&fx.sim).await;
     make_ready(&fx, &["UserInfo"]).await;
 
     // DevTools upload → draft box → template library.
@@ -42,7 +43,7 @@ async fn the_whole_code_lifecycle() {
     let first = fx.client.submit_audit(fx.aat(), &submission()).await.unwrap().auditid;
     advance(&fx.sim, 5);
     assert_eq!(fx.client.get_auditstatus(fx.aat(), &GetAuditstatusRequest { auditid: first }).await.unwrap().status, AuditStatus::Passed);
-    let (_, _, pushed) = receiver.wait_for(|e| matches!(e, Event::WeappAuditSuccess(_))).await;
+    let (_, _, pushed) = receiver.wait_for_xml(|e| matches!(e, Event::WeappAuditSuccess(_))).await;
     assert_eq!(pushed.message_header().unwrap().to_user_name, fx.sim.sim.with_world(|w, _| w.app(APPID).unwrap().original_id.clone()));
     let live_guide = wechat::api::privacy::GetprivacysettingRequest { privacy_ver: Some(1) };
     assert!(fx.client.getprivacysetting(fx.aat(), &live_guide).await.unwrap().setting_list.is_empty(), "no live guide before a release");

@@ -3,6 +3,11 @@
 
 #![allow(dead_code)]
 
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use wechat::crypto::{MsgCrypt, PushQuery};
+use wechat::xml::Event;
 use wechat::{Client, ClientConfig};
 use wxfleet_sim::world::{Grant, MiniProgram, TokenKind};
 use wxfleet_sim::{RunningSim, SimConfig, Simulator};
@@ -318,4 +323,92 @@ pub async fn consent(sim: &RunningSim, appid: &str, func_ids: &[u32]) -> serde_j
     let (status, answer) = admin(sim, "/admin/consent", body).await;
     assert_eq!(status, 200, "{answer}");
     answer
+}
+
+/// A push as it arrived: path, query string, body.
+type RawPush = (String, String, Vec<u8>);
+
+/// A loopback receiver for the demo platform's two callback URLs: answers `success`, keeps what
+/// arrived, and decrypts it with the platform's key.
+pub struct Receiver {
+    received: Arc<Mutex<Vec<RawPush>>>,
+    crypt: MsgCrypt,
+}
+
+impl Receiver {
+    /// Starts listening and points the demo platform's `push_url` and `message_url` at it.
+    pub async fn start(sim: &RunningSim) -> Receiver {
+        let received: Arc<Mutex<Vec<RawPush>>> = Arc::default();
+        let store = received.clone();
+        let app = axum::Router::new().fallback(move |uri: axum::http::Uri, body: axum::body::Bytes| {
+            let store = store.clone();
+            async move {
+                store.lock().unwrap().push((uri.path().to_owned(), uri.query().unwrap_or("").to_owned(), body.to_vec()));
+                "success"
+            }
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.ok() });
+        let component_appid = component_appid(sim);
+        let crypt = sim.sim.with_world(|w, _| {
+            let p = w.platforms.get_mut(&component_appid).unwrap();
+            p.push_url = Some(format!("{base}/auth"));
+            p.message_url = Some(format!("{base}/msg/$APPID$"));
+            MsgCrypt::new(&p.token, &p.encoding_aes_key, &p.component_appid).unwrap()
+        });
+        Receiver { received, crypt }
+    }
+
+    /// Every push received so far that `matches`, in arrival order: the path it came to, its
+    /// decrypted XML exactly as sent, and the event.
+    pub fn received_xml(&self, matches: impl Fn(&Event) -> bool) -> Vec<(String, String, Event)> {
+        self.received
+            .lock()
+            .unwrap()
+            .iter()
+            .filter_map(|(path, query, body)| {
+                let plain = self.crypt.open_push(&PushQuery::parse(query), body).expect("push decrypts and verifies");
+                let event = Event::parse(&plain).expect("push parses");
+                matches(&event).then(|| (path.clone(), plain, event))
+            })
+            .collect()
+    }
+
+    /// Every push received so far that `matches`, in arrival order, with the path it came to.
+    pub fn received(&self, matches: impl Fn(&Event) -> bool) -> Vec<(String, Event)> {
+        self.received_xml(matches).into_iter().map(|(path, _, event)| (path, event)).collect()
+    }
+
+    /// Waits until `n` pushes that `matches` arrived (up to 15 s: the whole suite shares two
+    /// cores); returns them in arrival order.
+    pub async fn wait_for_n(&self, n: usize, matches: impl Fn(&Event) -> bool) -> Vec<(String, Event)> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+        loop {
+            let found = self.received(&matches);
+            if found.len() >= n {
+                return found;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "expected {n} matching pushes, got {}: {found:?}", found.len());
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Waits for the first push that `matches`; returns the path it came to, its decrypted XML and the event.
+    pub async fn wait_for_xml(&self, matches: impl Fn(&Event) -> bool) -> (String, String, Event) {
+        self.wait_for_n(1, &matches).await;
+        self.received_xml(matches).remove(0)
+    }
+
+    /// Waits for the first push that `matches`; returns the path it came to and the event.
+    pub async fn wait_for(&self, matches: impl Fn(&Event) -> bool) -> (String, Event) {
+        self.wait_for_n(1, matches).await.remove(0)
+    }
+
+    /// Asserts that no push that `matches` arrives within a short while.
+    pub async fn assert_none(&self, matches: impl Fn(&Event) -> bool) {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let found = self.received(matches);
+        assert!(found.is_empty(), "unexpected pushes: {found:?}");
+    }
 }
