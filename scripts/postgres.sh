@@ -59,8 +59,10 @@ if ! running; then
     port_free "$port" || continue
     step "start PostgreSQL on 127.0.0.1:$port"
     # Tests run in parallel, each with a pool and a LISTEN connection: more connections than the default.
+    # `3>&-`: the server outlives this script; if it inherited fd 3 (the caller's `$(…)` pipe), the
+    # caller would wait for EOF forever.
     if as_pg "$BIN/pg_ctl" -D "$DATA" -l "$DIR/server.log" -w -t 60 \
-        -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='' -c max_connections=400" start >/dev/null; then
+        -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='' -c max_connections=400" start >/dev/null 3>&-; then
       echo "$port" > "$DIR/port"
       break
     fi
