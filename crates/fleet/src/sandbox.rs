@@ -1,0 +1,179 @@
+//! The sandbox: the simulator and the relay in-process on loopback, wired to a workspace as a demo
+//! platform — what a first start opens, what `wxfleet sandbox` runs, and what the core's tests use.
+//!
+//! ```text
+//!  simulator (WeChat) ──pushes──▶ relay /wx/demo/… ──pull/ack──▶ inbox ──▶ Fleet
+//!        ▲                          │ /authorize, /authorized
+//!        └──────── API calls ───────┼──────────────────────────────── Fleet
+//! ```
+//!
+//! Everything lives in one directory: `sim-state.json` (the simulated WeChat: merchants, their
+//! authorizations, versions), `relay.db` (the relay's log), and the workspace itself. Ports are new
+//! on each start; the workspace's demo platform is updated to them.
+
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use tokio::sync::oneshot;
+use wxfleet_relay::config::PlatformEntry;
+use wxfleet_relay::store::EventStore;
+use wxfleet_relay::RelayConfig;
+use wxfleet_sim::{RunningSim, SimConfig, Simulator, StartupInfo};
+
+use crate::error::{FleetError, Result};
+use crate::platforms::{PlatformInput, RelayInput};
+use crate::Fleet;
+
+/// The demo platform's id in the sandbox relay.
+pub const RELAY_PLATFORM_ID: &str = "demo";
+const DEVICE_SETTING: &str = "sandbox.relay_device";
+
+/// How to start a sandbox.
+#[derive(Debug, Clone)]
+pub struct SandboxOptions {
+    /// Where the simulator's state and the relay's database live.
+    pub dir: PathBuf,
+    /// The simulator's settings (its listen address, push URLs and state file are set here).
+    pub sim: SimConfig,
+}
+
+impl SandboxOptions {
+    /// A sandbox in `dir` with `merchants` demo merchants, tickets every 10 minutes, audits ending
+    /// after 30 virtual seconds.
+    pub fn new(dir: &Path, merchants: usize) -> SandboxOptions {
+        let sim = SimConfig { seed_demo: merchants, audit_after_secs: 30, ..SimConfig::default() };
+        SandboxOptions { dir: dir.to_owned(), sim }
+    }
+}
+
+/// A running relay (in-process).
+pub struct RunningRelay {
+    /// `http://127.0.0.1:PORT`.
+    pub base_url: String,
+    stop: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl RunningRelay {
+    /// Stops it (in-flight requests finish).
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
+}
+
+/// The simulator and the relay, wired to a workspace.
+pub struct Sandbox {
+    /// The simulated WeChat.
+    pub sim: RunningSim,
+    /// What the simulator seeded (the demo platform's credentials, the merchants).
+    pub info: StartupInfo,
+    /// The relay.
+    pub relay: RunningRelay,
+    /// The demo platform's component appid.
+    pub platform: String,
+}
+
+fn free_port() -> Result<u16> {
+    let listener = TcpListener::bind(("127.0.0.1", 0)).map_err(|e| FleetError::Io(format!("no free loopback port: {e}")))?;
+    Ok(listener.local_addr().map_err(|e| FleetError::Io(e.to_string()))?.port())
+}
+
+impl Sandbox {
+    /// Starts the simulator and the relay, and adds (or updates) the demo platform in `fleet`, with
+    /// its pushes coming through the relay. Call [`Fleet::start_inbox`] to start receiving them.
+    pub async fn start(fleet: &Fleet, options: SandboxOptions) -> Result<Sandbox> {
+        std::fs::create_dir_all(&options.dir).map_err(|e| FleetError::Io(format!("cannot create {}: {e}", options.dir.display())))?;
+        let relay_port = free_port()?;
+        let relay_url = format!("http://127.0.0.1:{relay_port}");
+        let sim_config = SimConfig {
+            push_url: Some(format!("{relay_url}/wx/{RELAY_PLATFORM_ID}/component")),
+            message_url: Some(format!("{relay_url}/wx/{RELAY_PLATFORM_ID}/app/$APPID$")),
+            state_file: Some(options.dir.join("sim-state.json")),
+            ..options.sim
+        };
+        let sim = Simulator::start(sim_config).await.map_err(|e| FleetError::Io(format!("the simulator did not start: {e}")))?;
+        let info = sim.info.clone();
+
+        let relay_config = RelayConfig {
+            listen: SocketAddr::from(([127, 0, 0, 1], relay_port)),
+            public_url: relay_url.clone(),
+            store: format!("sqlite:{}", options.dir.join("relay.db").display()),
+            retention_days: 7,
+            platforms: vec![PlatformEntry {
+                id: RELAY_PLATFORM_ID.to_owned(),
+                component_appid: info.platform.component_appid.clone(),
+                token: info.platform.token.clone(),
+            }],
+            proxy: None,
+            tls: None,
+        };
+        let store = wxfleet_relay::store::Store::open(&relay_config.store).await.map_err(|e| FleetError::Relay(e.to_string()))?;
+        let store = Arc::new(store);
+        let credential = sandbox_device(fleet, &store).await?;
+        let state = wxfleet_relay::server::RelayState::new(relay_config, store, wxfleet_relay::server::system_clock());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let (ready, is_ready) = oneshot::channel();
+        let task = tokio::spawn(async move {
+            let shutdown = async {
+                let _ = stopped.await;
+            };
+            if let Err(e) = wxfleet_relay::server::serve(state, shutdown, move |started| {
+                let _ = ready.send(started.addr);
+            })
+            .await
+            {
+                tracing::error!(error = %e, "the sandbox relay stopped");
+            }
+        });
+        is_ready.await.map_err(|_| FleetError::Relay(format!("the sandbox relay did not start on port {relay_port}")))?;
+        let relay = RunningRelay { base_url: relay_url.clone(), stop: Some(stop), task };
+
+        let platform = info.platform.component_appid.clone();
+        fleet
+            .add_platform(PlatformInput {
+                component_appid: platform.clone(),
+                name: "演示服务商 (sandbox)".to_owned(),
+                appsecret: info.platform.component_appsecret.clone(),
+                token: info.platform.token.clone(),
+                encoding_aes_key: info.platform.encoding_aes_key.clone(),
+                api_base_url: Some(info.base_url.clone()),
+                relay: Some(RelayInput { url: relay_url, platform_id: RELAY_PLATFORM_ID.to_owned(), credential }),
+                proxy_url: None,
+                consent_origin: Some(info.base_url.clone()),
+                sandbox: true,
+            })
+            .await?;
+        Ok(Sandbox { sim, info, relay, platform })
+    }
+
+    /// The simulator's base URL (its admin page is at `/admin`).
+    pub fn sim_url(&self) -> String {
+        self.info.base_url.clone()
+    }
+
+    /// Stops the relay and the simulator (which saves its state).
+    pub async fn shutdown(self) -> Result<()> {
+        self.relay.shutdown().await;
+        self.sim.shutdown().await.map_err(|e| FleetError::Io(format!("saving the simulator's state: {e}")))
+    }
+}
+
+/// The sandbox desktop's device credential at the sandbox relay: enrolled once, kept sealed in the
+/// workspace (the relay's database keeps only its hash).
+async fn sandbox_device(fleet: &Fleet, store: &Arc<wxfleet_relay::store::Store>) -> Result<String> {
+    let (vault, name) = (fleet.vault().clone(), DEVICE_SETTING.to_owned());
+    let known = fleet.store().read(move |conn| crate::secrets::get_str(conn, &vault, &name)).await?;
+    if let Some(credential) = known {
+        if store.authenticate(credential.expose(), fleet.now_ms()).await.map_err(|e| FleetError::Relay(e.to_string()))?.is_some() {
+            return Ok(credential.expose().to_owned());
+        }
+    }
+    let device = store.add_device("sandbox desktop", fleet.now_ms()).await.map_err(|e| FleetError::Relay(e.to_string()))?;
+    let (vault, now, credential) = (fleet.vault().clone(), fleet.now_ms(), device.credential.clone());
+    fleet.store().write(move |tx| crate::secrets::put_str(tx, &vault, DEVICE_SETTING, &credential, now)).await?;
+    Ok(device.credential)
+}

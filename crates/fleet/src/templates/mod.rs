@@ -1,0 +1,2 @@
+//! Drafts and the template library, with local metadata (changelog, screenshots, ext schema,
+//! requirements) kept beside WeChat's.

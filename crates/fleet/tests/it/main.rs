@@ -1,0 +1,5 @@
+//! The core's tests: one binary, against the real simulator and relay on loopback sockets.
+
+mod support;
+
+mod store;
