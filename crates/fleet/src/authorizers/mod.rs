@@ -49,3 +49,41 @@ impl Fleet {
         self.store().read(move |conn| platform_of(conn, &appid)).await
     }
 }
+
+/// Exchanges an authorization code (from an `authorized`/`updateauthorized` push, a fast-registration
+/// push, or the relay's `redirect_uri` catcher) for the authorization: `api_query_auth`, then the
+/// authorizer recorded with its permission sets and refresh token. Idempotent per code (a code is
+/// single use at WeChat: the second source finds it done). Returns the mini program's appid.
+/// `link_id` names the authorization link the code came through, when known.
+pub async fn accept_auth_code(fleet: &Fleet, component_appid: &str, auth_code: &str, link_id: Option<&str>) -> Result<String> {
+    // SKELETON: the merchants area implements this.
+    let _ = (fleet, component_appid, auth_code, link_id);
+    Err(FleetError::Conflict("accept_auth_code is not implemented yet".to_owned()))
+}
+
+/// Marks a mini program revoked (`unauthorized` push, or 61003 seen); its actions are refused from
+/// now on with the reason. Idempotent.
+pub async fn mark_revoked(fleet: &Fleet, component_appid: &str, appid: &str, at_ms: i64) -> Result<()> {
+    // SKELETON: the merchants area implements this.
+    let _ = (fleet, component_appid, appid, at_ms);
+    Ok(())
+}
+
+/// What a re-sync with WeChat's authorizer list changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct SyncReport {
+    /// Mini programs newly found authorized (or with a recovered refresh token).
+    pub added: Vec<String>,
+    /// Mini programs no longer in WeChat's list: marked revoked.
+    pub revoked: Vec<String>,
+    /// Mini programs whose refresh token was replaced by WeChat's.
+    pub refresh_tokens_recovered: u32,
+}
+
+/// Reconciles the platform's authorizers with `api_get_authorizer_list` (after a relay gap, or on
+/// "re-sync all"): new ones recorded, missing ones revoked, refresh tokens recovered.
+pub async fn sync_all(fleet: &Fleet, component_appid: &str) -> Result<SyncReport> {
+    // SKELETON: the merchants area implements this.
+    let _ = (fleet, component_appid);
+    Ok(SyncReport::default())
+}
