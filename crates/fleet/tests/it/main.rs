@@ -3,3 +3,5 @@
 mod support;
 
 mod store;
+mod templates;
+mod ext;

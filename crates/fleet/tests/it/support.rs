@@ -104,3 +104,61 @@ where
     }
     panic!("not within 20 s: {what}");
 }
+
+impl World {
+    /// A valid `component_verify_ticket` for the demo platform without the relay: the simulator
+    /// pushes one now and hands it back; it is stored as the inbox would.
+    pub async fn ticket(&self) {
+        let answer = self.admin("/admin/push-ticket", serde_json::json!({})).await;
+        let ticket = answer["ticket"].as_str().expect("the simulator answers with the ticket").to_owned();
+        let (platform, vault, now) = (self.platform().to_owned(), self.fleet().vault().clone(), self.fleet().now_ms());
+        self.fleet().store().write(move |tx| fleet::tickets::store(tx, &vault, &platform, &ticket, now / 1000, now)).await.unwrap();
+    }
+
+    /// Authorizes demo merchant `index` (permission sets 17, 18, 30) without a browser — pre-auth
+    /// code, the simulator's `/admin/consent`, `api_query_auth` — and records it with
+    /// `authorizers::record_authorization`, not through the merchants area. Needs [`World::ticket`].
+    pub async fn authorize_directly(&self, index: usize) -> String {
+        use wechat::api::auth::ApiQueryAuthRequest;
+        use wechat::api::component::ApiCreatePreauthcodeRequest;
+        use wechat::api::ComponentToken;
+
+        let appid = self.sandbox.info.merchants[index].appid.clone();
+        let platform = self.platform().to_owned();
+        let fleet = self.fleet();
+        let pre_auth_code = fleet
+            .with_component_token(&platform, |api, cat| {
+                let component_appid = platform.clone();
+                async move { api.api_create_preauthcode(ComponentToken(&cat), &ApiCreatePreauthcodeRequest { component_appid }).await }
+            })
+            .await
+            .unwrap()
+            .pre_auth_code;
+        let consented = self
+            .admin(
+                "/admin/consent",
+                serde_json::json!({
+                    "component_appid": platform, "pre_auth_code": pre_auth_code, "authorizer_appid": appid, "func_ids": [17, 18, 30]
+                }),
+            )
+            .await;
+        let auth_code = consented["auth_code"].as_str().expect("an auth_code").to_owned();
+        let info = fleet
+            .with_component_token(&platform, |api, cat| {
+                let req = ApiQueryAuthRequest { component_appid: platform.clone(), authorization_code: auth_code.clone() };
+                async move { api.api_query_auth(ComponentToken(&cat), &req).await }
+            })
+            .await
+            .unwrap()
+            .authorization_info;
+        let refresh = info.authorizer_refresh_token.expect("a refresh token");
+        let func_ids: Vec<u32> = info.func_info.iter().map(|f| f.funcscope_category.id as u32).collect();
+        let (vault, now, recorded) = (fleet.vault().clone(), fleet.now_ms(), appid.clone());
+        fleet
+            .store()
+            .write(move |tx| fleet::authorizers::record_authorization(tx, &vault, &platform, &recorded, &refresh, &func_ids, now))
+            .await
+            .unwrap();
+        appid
+    }
+}

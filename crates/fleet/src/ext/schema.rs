@@ -1,0 +1,183 @@
+//! A template's ext schema: a JSON Schema document describing the `ext` object (modules, styles,
+//! feature switches). Checked when the template's metadata is set, used to validate each merchant's
+//! values (every problem, each under its JSON pointer), and walked for `default`s — JSON Schema
+//! validators do not fill defaults, so this module does.
+
+use serde_json::{Map, Value};
+
+use super::ExtIssue;
+
+/// `$schema` values whose meta-schema is built in (no network is ever used to fetch one).
+const KNOWN_DRAFTS: &[&str] = &[
+    "https://json-schema.org/draft/2020-12/schema",
+    "https://json-schema.org/draft/2019-09/schema",
+    "http://json-schema.org/draft-07/schema",
+    "http://json-schema.org/draft-06/schema",
+    "http://json-schema.org/draft-04/schema",
+];
+
+/// Every problem of `schema` as a JSON Schema for the `ext` object; empty when it is usable.
+pub fn check_schema(schema: &Value) -> Vec<ExtIssue> {
+    let Value::Object(root) = schema else {
+        return vec![ExtIssue::new("", "the ext schema must be a JSON object (a JSON Schema document)")];
+    };
+    if let Some(declared) = root.get("$schema") {
+        let known = declared.as_str().is_some_and(|s| KNOWN_DRAFTS.contains(&s.trim_end_matches('#')));
+        if !known {
+            return vec![ExtIssue::new(
+                "/$schema",
+                format!("{declared} is not a JSON Schema draft known here; use one of {}", KNOWN_DRAFTS.join(", ")),
+            )];
+        }
+    }
+    let meta = match jsonschema::meta::validator_for(schema) {
+        Ok(meta) => meta,
+        Err(e) => return vec![ExtIssue::new("", format!("the meta-schema could not be loaded: {e}"))],
+    };
+    let mut issues: Vec<ExtIssue> = meta.iter_errors(schema).map(|e| issue_of(&e, "")).map(with_hint).collect();
+    if issues.is_empty() {
+        if let Err(e) = jsonschema::validator_for(schema) {
+            issues.push(ExtIssue::new(e.schema_path().as_str(), format!("the schema does not compile: {e}")));
+        }
+    }
+    if let Some(kind) = root.get("type") {
+        let describes_object = match kind {
+            Value::String(t) => t == "object",
+            Value::Array(types) => types.iter().any(|t| t == "object"),
+            _ => true,
+        };
+        if !describes_object {
+            issues.push(ExtIssue::new("/type", "the ext schema describes the `ext` object: its root type must be \"object\""));
+        }
+    }
+    issues
+}
+
+/// The meta-schema's own words for a bad `type` are about `anyOf`; say what is accepted.
+fn with_hint(mut issue: ExtIssue) -> ExtIssue {
+    if issue.pointer.ends_with("/type") {
+        issue.message.push_str(
+            " (a type is one of \"string\", \"number\", \"integer\", \"boolean\", \"object\", \"array\", \"null\", or a list of them)",
+        );
+    }
+    issue
+}
+
+/// Compiles a schema already accepted by [`check_schema`].
+pub fn compile(schema: &Value) -> Result<jsonschema::Validator, ExtIssue> {
+    jsonschema::validator_for(schema).map_err(|e| ExtIssue::new("", format!("the template's ext schema does not compile: {e}")))
+}
+
+/// Every way `instance` breaks the schema, pointers prefixed with `prefix` (`/ext`).
+pub fn validate(validator: &jsonschema::Validator, instance: &Value, prefix: &str) -> Vec<ExtIssue> {
+    let mut issues: Vec<ExtIssue> = Vec::new();
+    for error in validator.iter_errors(instance) {
+        match error.kind() {
+            // One issue per field, under the field itself: the UI marks the input that needs a change.
+            jsonschema::error::ValidationErrorKind::Required { property } => {
+                let name = property.as_str().map(str::to_owned).unwrap_or_else(|| property.to_string());
+                let at = format!("{prefix}{}/{}", error.instance_path().as_str(), escape(&name));
+                issues.push(ExtIssue::new(at, "required, but not set (and the schema gives no default)"));
+            }
+            jsonschema::error::ValidationErrorKind::AdditionalProperties { unexpected } => {
+                for name in unexpected {
+                    let at = format!("{prefix}{}/{}", error.instance_path().as_str(), escape(name));
+                    issues.push(ExtIssue::new(at, "not allowed here (the schema lists the fields this object takes)"));
+                }
+            }
+            _ => issues.push(issue_of(&error, prefix)),
+        }
+    }
+    issues.dedup();
+    issues
+}
+
+fn issue_of(error: &jsonschema::ValidationError<'_>, prefix: &str) -> ExtIssue {
+    ExtIssue::new(format!("{prefix}{}", error.instance_path().as_str()), error.to_string())
+}
+
+/// Escapes a key for a JSON pointer (RFC 6901).
+pub fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// Follows local `$ref`s (`#/$defs/…`, `#/definitions/…`) from `schema` within `root`.
+fn resolve<'a>(root: &'a Value, mut schema: &'a Value) -> &'a Value {
+    for _ in 0..16 {
+        match schema.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+            Some(pointer) => match root.pointer(pointer) {
+                Some(target) => schema = target,
+                None => break,
+            },
+            None => break,
+        }
+    }
+    schema
+}
+
+/// Fills `value` (an object) with the `default` of every property the schema describes and the
+/// value lacks, recursing into nested objects (also creating an object whose properties have
+/// defaults). Returns the pointers filled, prefixed with `prefix`.
+///
+/// Only `properties` (through local `$ref`s) are walked: defaults under `allOf`/`anyOf`/`if` are not
+/// applied, since which branch applies depends on the values.
+pub fn fill_defaults(schema: &Value, value: &mut Map<String, Value>, prefix: &str) -> Vec<String> {
+    let mut filled = Vec::new();
+    fill(schema, schema, value, prefix, &mut filled);
+    filled
+}
+
+fn fill(root: &Value, schema: &Value, value: &mut Map<String, Value>, at: &str, filled: &mut Vec<String>) {
+    let schema = resolve(root, schema);
+    let Some(properties) = schema.get("properties").and_then(Value::as_object) else { return };
+    for (key, property) in properties {
+        let property = resolve(root, property);
+        let path = format!("{at}/{}", escape(key));
+        match value.get_mut(key) {
+            Some(Value::Object(nested)) => fill(root, property, nested, &path, filled),
+            Some(_) => {}
+            None => {
+                if let Some(default) = property.get("default") {
+                    filled.push(path.clone());
+                    let mut default = default.clone();
+                    if let Value::Object(nested) = &mut default {
+                        fill(root, property, nested, &path, filled);
+                    }
+                    value.insert(key.clone(), default);
+                } else if property.get("properties").is_some() {
+                    let mut nested = Map::new();
+                    fill(root, property, &mut nested, &path, filled);
+                    if !nested.is_empty() {
+                        value.insert(key.clone(), Value::Object(nested));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Keys of `value` the schema does not describe, where the schema does not say whether others are
+/// allowed (a typo shows up here rather than silently doing nothing in the template's code).
+pub fn undescribed(schema: &Value, value: &Map<String, Value>, prefix: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    walk_undescribed(schema, schema, value, prefix, &mut found);
+    found
+}
+
+fn walk_undescribed(root: &Value, schema: &Value, value: &Map<String, Value>, at: &str, found: &mut Vec<String>) {
+    let schema = resolve(root, schema);
+    let Some(properties) = schema.get("properties").and_then(Value::as_object) else { return };
+    let open = schema.get("additionalProperties").is_none() && schema.get("patternProperties").is_none();
+    for (key, item) in value {
+        let path = format!("{at}/{}", escape(key));
+        match properties.get(key) {
+            Some(property) => {
+                if let Value::Object(nested) = item {
+                    walk_undescribed(root, property, nested, &path, found);
+                }
+            }
+            None if open => found.push(path),
+            None => {}
+        }
+    }
+}
