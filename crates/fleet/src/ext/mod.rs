@@ -117,10 +117,15 @@ pub fn last_commit(conn: &Connection, appid: &str) -> Result<Option<ExtCommit>> 
 }
 
 impl Fleet {
-    /// The mini program's latest saved configuration, if any.
+    /// The mini program's latest saved configuration, if any (not found: no such mini program).
     pub async fn ext_config(&self, appid: &str) -> Result<Option<ExtRevision>> {
         let appid = appid.to_owned();
-        self.store().read(move |conn| history::latest(conn, &appid)).await
+        self.store()
+            .read(move |conn| {
+                crate::authorizers::platform_of(conn, &appid)?;
+                history::latest(conn, &appid)
+            })
+            .await
     }
 
     /// Every problem `config` would have as the configuration of `appid` for `template_id` (empty:
@@ -147,6 +152,8 @@ impl Fleet {
         let (appid, actor, now) = (appid.to_owned(), self.actor().to_owned(), self.now_ms());
         self.store()
             .write(move |tx| {
+                // Saved only against a template known here: its kind and schema are what it is checked by.
+                crate::templates::require_template(tx, &crate::authorizers::platform_of(tx, &appid)?, template_id)?;
                 let checked = preview_in(tx, &appid, template_id, Some(&config))?;
                 if !checked.issues.is_empty() {
                     return Err(issues_error(&checked.issues));
@@ -165,7 +172,12 @@ impl Fleet {
     /// Every saved configuration of the mini program, newest first.
     pub async fn ext_history(&self, appid: &str) -> Result<Vec<ExtRevision>> {
         let appid = appid.to_owned();
-        self.store().read(move |conn| history::all(conn, &appid)).await
+        self.store()
+            .read(move |conn| {
+                crate::authorizers::platform_of(conn, &appid)?;
+                history::all(conn, &appid)
+            })
+            .await
     }
 
     /// What changed from revision `from_rev` to revision `to_rev` of the mini program.

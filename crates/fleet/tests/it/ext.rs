@@ -347,4 +347,7 @@ async fn preview_shows_the_result_problems_and_warnings_without_saving() {
     assert!(preview.warnings.iter().any(|w| w.message.contains("no ext schema")), "{:?}", preview.warnings);
     let unknown = ext::preview_unsaved(fleet, &shop.appid, 777_777, json!({})).await.unwrap();
     assert!(unknown.warnings.iter().any(|w| w.message.contains("not in the local copy")), "{:?}", unknown.warnings);
+    let not_synced = fleet.set_ext_config(&shop.appid, 777_777, json!({})).await.unwrap_err();
+    assert_eq!(not_synced.code(), "not_found", "saved only against a known template: {not_synced}");
+    assert_eq!(fleet.ext_history("wx_not_a_merchant").await.unwrap_err().code(), "not_found");
 }
