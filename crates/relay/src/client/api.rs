@@ -38,11 +38,44 @@ impl fmt::Debug for Credential {
 /// `GET /v1/events`: events after the cursor, oldest first, and whether some were purged first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PullResponse {
-    /// Events with `seq > after`, in increasing `seq`.
+    /// Events with `seq > after` (`seq > 0` when `reset`), in increasing `seq`.
     pub events: Vec<StoredEvent>,
-    /// Events after the cursor were purged before this device got them.
+    /// Events after the cursor were purged before this device got them (or, with `reset`, were in
+    /// a log the relay no longer has).
     #[serde(default)]
     pub gap: bool,
+    /// The cursor does not belong to the relay's log (its database was wiped or replaced): the
+    /// device starts again from 0 in the log `log_id` names, and `events` are already from 0.
+    #[serde(default)]
+    pub reset: bool,
+    /// The relay's log id (`None` from a relay older than log ids).
+    #[serde(default)]
+    pub log_id: Option<String>,
+    /// The highest seq the relay ever purged (`None` from an older relay): a device that has taken
+    /// a gap continues from here.
+    #[serde(default)]
+    pub purged_through: Option<i64>,
+}
+
+/// What the relay said to an ack ([`RelayClient::ack_in_log`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AckOutcome {
+    /// The relay moved this device's cursor.
+    Acked,
+    /// The seq is not in the relay's log (its database was wiped or replaced): nothing was acked;
+    /// the device starts again from 0 in the log `log_id`.
+    Reset {
+        /// The relay's log id.
+        log_id: String,
+    },
+}
+
+/// The 409 answer of an ack for a cursor that is not in the relay's log.
+#[derive(Debug, Deserialize)]
+struct ResetAnswer {
+    #[serde(default)]
+    reset: bool,
+    log_id: String,
 }
 
 /// How much longer than the long-poll's `wait` a pull may take before it counts as failed.
@@ -94,23 +127,39 @@ impl RelayClient {
 
     /// `GET /v1/events?after=…&wait=…&limit=…`: up to `limit` events after `after`, waiting up to
     /// `wait` (whole seconds) for the first one. Checks that the events come in increasing order
-    /// after the cursor.
+    /// after the cursor (after 0 when the relay answers `reset`).
     pub async fn pull(&self, after: i64, wait: Duration, limit: usize) -> Result<PullResponse, ClientError> {
+        self.pull_in_log(None, after, wait, limit).await
+    }
+
+    /// [`pull`](Self::pull) for a cursor in the log `log_id` (as the relay named it before): if the
+    /// relay's log is another one, it answers `reset` with the events from 0 of its own log.
+    pub async fn pull_in_log(&self, log_id: Option<&str>, after: i64, wait: Duration, limit: usize) -> Result<PullResponse, ClientError> {
         let wait_secs = wait.as_secs();
+        let mut query = vec![("after", after.to_string()), ("wait", wait_secs.to_string()), ("limit", limit.to_string())];
+        if let Some(log_id) = log_id {
+            query.push(("log", log_id.to_owned()));
+        }
         let response = self
             .http
             .get(self.endpoint(&["v1", "events"]))
-            .query(&[("after", after.to_string()), ("wait", wait_secs.to_string()), ("limit", limit.to_string())])
+            .query(&query)
             .bearer_auth(self.credential.expose())
             .timeout(Duration::from_secs(wait_secs) + LONG_POLL_MARGIN)
             .send()
             .await
             .map_err(ClientError::Network)?;
         let pull: PullResponse = read_json(response).await?;
-        let mut previous = after;
+        if let (Some(asked), Some(answered), false) = (log_id, pull.log_id.as_deref(), pull.reset) {
+            if asked != answered {
+                return Err(ClientError::Protocol(format!("asked for log {asked:?}, got events of log {answered:?} without a reset")));
+            }
+        }
+        let from = if pull.reset { 0 } else { after };
+        let mut previous = from;
         for event in &pull.events {
             if event.seq <= previous {
-                return Err(ClientError::Protocol(format!("event seq {} after {previous} (asked for events after {after})", event.seq)));
+                return Err(ClientError::Protocol(format!("event seq {} after {previous} (asked for events after {from})", event.seq)));
             }
             previous = event.seq;
         }
@@ -118,18 +167,44 @@ impl RelayClient {
     }
 
     /// `POST /v1/ack {"seq": …}`: tells the relay this device has durably processed everything up
-    /// to `seq`.
+    /// to `seq`. A seq the relay's log does not have is a [`ClientError::Protocol`] (use
+    /// [`ack_in_log`](Self::ack_in_log) to tell that case apart).
     pub async fn ack(&self, seq: i64) -> Result<(), ClientError> {
+        match self.ack_in_log(None, seq).await? {
+            AckOutcome::Acked => Ok(()),
+            AckOutcome::Reset { log_id } => {
+                Err(ClientError::Protocol(format!("seq {seq} is not in the relay's log {log_id:?} (its database was wiped or replaced)")))
+            }
+        }
+    }
+
+    /// `POST /v1/ack {"seq": …, "log": …}`: [`ack`](Self::ack) for a seq in the log `log_id`;
+    /// [`AckOutcome::Reset`] when the relay's log is another one, or does not reach `seq`.
+    pub async fn ack_in_log(&self, log_id: Option<&str>, seq: i64) -> Result<AckOutcome, ClientError> {
+        let body = match log_id {
+            Some(log_id) => serde_json::json!({ "seq": seq, "log": log_id }),
+            None => serde_json::json!({ "seq": seq }),
+        };
         let response = self
             .http
             .post(self.endpoint(&["v1", "ack"]))
             .bearer_auth(self.credential.expose())
-            .json(&serde_json::json!({ "seq": seq }))
+            .json(&body)
             .timeout(self.timeout)
             .send()
             .await
             .map_err(ClientError::Network)?;
-        check_status(response).await.map(drop)
+        if response.status() == StatusCode::CONFLICT {
+            let bytes = response.bytes().await.map_err(ClientError::Network)?;
+            return match serde_json::from_slice::<ResetAnswer>(&bytes) {
+                Ok(ResetAnswer { reset: true, log_id }) => Ok(AckOutcome::Reset { log_id }),
+                _ => Err(ClientError::Protocol(format!(
+                    "HTTP 409: {}",
+                    String::from_utf8_lossy(&bytes).chars().take(200).collect::<String>()
+                ))),
+            };
+        }
+        check_status(response).await.map(|_| AckOutcome::Acked)
     }
 
     /// `POST /v1/authorize-links`: a one-time entry link for a merchant's QR code.

@@ -8,7 +8,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
-use super::api::RelayClient;
+use super::api::{AckOutcome, RelayClient};
 use super::backoff::{Backoff, Clock, EqualJitter, Jitter, SystemClock};
 use super::cursor::CursorStore;
 use super::error::ClientError;
@@ -138,6 +138,8 @@ impl RelayClient {
             status: status.clone(),
             shutdown: shutdown_rx,
             position: None,
+            log_id: None,
+            pending_reset: None,
             latest: 0,
             attempt: 0,
             gap_reported: None,
@@ -171,6 +173,10 @@ struct Run<C, H> {
     status: Arc<watch::Sender<RelayStatus>>,
     shutdown: watch::Receiver<bool>,
     position: Option<Position>,
+    /// The relay log the cursor counts in, once known (from the cursor store, or the first pull).
+    log_id: Option<String>,
+    /// An ack found the cursor outside the relay's log (`Some(its log id)`): start again from 0.
+    pending_reset: Option<String>,
     /// The highest sequence seen from the relay.
     latest: i64,
     /// Consecutive failures.
@@ -216,22 +222,32 @@ impl<C: CursorStore, H: EventHandler> Run<C, H> {
 
     /// One round: flush, long-poll, hand the events over, flush.
     async fn step(&mut self) -> Result<Flow, ClientError> {
-        let position = match self.position {
-            Some(position) => position,
-            None => {
-                let saved = self.cursor_store.load().await?;
-                self.latest = self.latest.max(saved);
-                *self.position.insert(Position { handled: saved, saved, acked: None })
-            }
-        };
+        if self.position.is_none() {
+            let saved = self.cursor_store.load().await?;
+            self.log_id = self.cursor_store.load_log_id().await?;
+            self.latest = self.latest.max(saved);
+            self.position = Some(Position { handled: saved, saved, acked: None });
+        }
         self.flush().await?;
+        if let Some(log_id) = self.pending_reset.take() {
+            self.restart_log(log_id).await?;
+        }
+        let after = self.handled();
 
         let started = Instant::now();
         let mut shutdown = self.shutdown.clone();
         let pull = tokio::select! {
-            pull = self.client.pull(position.handled, self.options.wait, self.options.limit) => pull?,
+            pull = self.client.pull_in_log(self.log_id.as_deref(), after, self.options.wait, self.options.limit) => pull?,
             _ = shutdown.wait_for(|stop| *stop) => return Ok(Flow::Stop),
         };
+        if pull.reset {
+            let log_id = pull.log_id.clone().ok_or_else(|| ClientError::Protocol("a reset without the relay's log id".to_owned()))?;
+            self.restart_log(log_id).await?;
+        } else if let (None, Some(log_id)) = (&self.log_id, &pull.log_id) {
+            // The first answer names the log this cursor counts in from now on.
+            self.cursor_store.save_log_id(log_id).await?;
+            self.log_id = Some(log_id.clone());
+        }
         let now = self.options.clock.now_ms();
         if let Some(last) = pull.events.last() {
             self.latest = self.latest.max(last.seq);
@@ -245,13 +261,22 @@ impl<C: CursorStore, H: EventHandler> Run<C, H> {
         });
         self.publish_lag();
 
-        if pull.gap && self.gap_reported != Some(position.handled) {
-            tracing::warn!(after = position.handled, "relay reports purged events after this device's cursor");
-            self.handler.on_gap(Gap { after: position.handled }).await?;
-            self.gap_reported = Some(position.handled);
+        // (A reset's gap was reported by `restart_log`.)
+        if pull.gap && !pull.reset {
+            if self.gap_reported != Some(after) {
+                tracing::warn!(after, purged_through = pull.purged_through, "relay reports purged events after this device's cursor");
+                self.handler.on_gap(Gap { after }).await?;
+                self.gap_reported = Some(after);
+            }
+            // Taken care of: continue from the purge point, so the next pull is an ordinary long-poll
+            // instead of the same gap again (the flush below saves and acks it).
+            if let (Some(purged), Some(position)) = (pull.purged_through, &mut self.position) {
+                position.handled = position.handled.max(purged);
+            }
         }
 
-        let (empty, gap) = (pull.events.is_empty(), pull.gap);
+        // A relay older than `purged_through` answers a gap with nothing after it at once, again and again.
+        let (empty, repeating_gap) = (pull.events.is_empty(), pull.gap && !pull.reset && pull.purged_through.is_none());
         for event in pull.events {
             if self.stopping() {
                 return Ok(Flow::Stop);
@@ -265,9 +290,8 @@ impl<C: CursorStore, H: EventHandler> Run<C, H> {
         self.flush().await?;
 
         if empty {
-            // The relay answers a pull that reports a gap at once, even when nothing is left after
-            // the cursor; the handler has been told, so poll at the long-poll's pace until events come.
-            let least = if gap { self.options.wait.max(self.options.empty_poll_pause) } else { self.options.empty_poll_pause };
+            // The handler has been told of a repeating gap, so poll at the long-poll's pace until events come.
+            let least = if repeating_gap { self.options.wait.max(self.options.empty_poll_pause) } else { self.options.empty_poll_pause };
             let pause = least.saturating_sub(started.elapsed());
             if !pause.is_zero() && !self.sleep(pause).await {
                 return Ok(Flow::Stop);
@@ -276,12 +300,39 @@ impl<C: CursorStore, H: EventHandler> Run<C, H> {
         Ok(if self.stopping() { Flow::Stop } else { Flow::Continue })
     }
 
+    /// The relay's log is not the one the cursor counts in (its database was wiped or replaced):
+    /// tell the handler (what was not yet delivered of the old log is lost), then start again from
+    /// 0 in `log_id`. Saves 0 before the new id, so a crash in between finds the old id and resets
+    /// again rather than skipping the new log's start.
+    async fn restart_log(&mut self, log_id: String) -> Result<(), ClientError> {
+        let after = self.handled();
+        tracing::warn!(after, old_log = ?self.log_id, new_log = %log_id, "the relay's log is not this cursor's (wiped or replaced database): starting again from 0");
+        self.status.send_modify(|status| status.gap = true);
+        self.handler.on_gap(Gap { after }).await?;
+        self.cursor_store.save(0).await?;
+        self.cursor_store.save_log_id(&log_id).await?;
+        self.log_id = Some(log_id);
+        self.position = Some(Position { handled: 0, saved: 0, acked: None });
+        self.latest = 0;
+        self.gap_reported = None;
+        self.publish_lag();
+        Ok(())
+    }
+
+    fn handled(&self) -> i64 {
+        self.position.map_or(0, |p| p.handled)
+    }
+
     /// Saves the cursor, then acks it to the relay, if either is behind what the handler finished.
     async fn flush(&mut self) -> Result<(), ClientError> {
         self.save_cursor().await?;
         let Some(position) = self.position else { return Ok(()) };
         if position.acked.is_none_or(|acked| acked < position.saved) && position.saved > 0 {
-            self.client.ack(position.saved).await?;
+            if let AckOutcome::Reset { log_id } = self.client.ack_in_log(self.log_id.as_deref(), position.saved).await? {
+                // Nothing acked; the next step starts the new log.
+                self.pending_reset = Some(log_id);
+                return Ok(());
+            }
             if let Some(p) = &mut self.position {
                 p.acked = Some(position.saved);
             }

@@ -16,12 +16,14 @@ impl HandlerError {
     }
 }
 
-/// The relay reported that events after the cursor were purged before this device got them: it was
-/// away longer than the relay's retention. What was lost must be reconciled through WeChat's query
-/// APIs (`api_get_authorizer_list`, `get_latest_auditstatus`, a fresh ticket push).
+/// The relay reported that events after the cursor were lost to this device: purged before it got
+/// them (it was away longer than the relay's retention), or in a log the relay no longer has (its
+/// database was wiped or replaced; the loop then starts again from 0 in the new log). What was lost
+/// must be reconciled through WeChat's query APIs (`api_get_authorizer_list`,
+/// `get_latest_auditstatus`, a fresh ticket push).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Gap {
-    /// The cursor of the pull that reported it: events after this one may be missing.
+    /// The cursor when it was reported: events after this one may be missing.
     pub after: i64,
 }
 
@@ -36,7 +38,8 @@ pub trait EventHandler: Send + Sync + 'static {
     fn handle(&self, event: StoredEvent) -> impl Future<Output = Result<(), HandlerError>> + Send;
 
     /// Called once per reported gap, before the events of the pull that reported it. `Ok` means the
-    /// reconciliation has been taken care of (done or durably scheduled); `Err` retries the pull
+    /// reconciliation has been taken care of (done or durably scheduled): the cursor then moves
+    /// past the gap (to the relay's purge point, or to 0 of a new log). `Err` retries the pull
     /// after a backoff, and the gap is reported again.
     fn on_gap(&self, gap: Gap) -> impl Future<Output = Result<(), HandlerError>> + Send {
         let _ = gap;

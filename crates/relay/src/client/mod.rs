@@ -17,6 +17,12 @@
 //! durably processed), a failing event is retried after a backoff and never skipped, and a crash
 //! between handling and saving the cursor hands the same events over again. The desktop removes
 //! duplicates by WeChat's own keys after decrypting.
+//!
+//! The cursor counts in one relay log, named by the log id the relay sends with every pull (kept
+//! through [`CursorStore::save_log_id`]). If the relay's database was wiped or replaced, its log is
+//! another one and the relay answers with a reset: the loop reports a [`Gap`] and starts again from
+//! 0 in the new log. A gap the handler has taken care of moves the cursor past it (to the relay's
+//! purge point), so it is reported once.
 
 mod api;
 mod backoff;
@@ -27,7 +33,7 @@ mod handler;
 mod link;
 mod status;
 
-pub use api::{Credential, PullResponse, RelayClient};
+pub use api::{AckOutcome, Credential, PullResponse, RelayClient};
 pub use backoff::{Backoff, Clock, EqualJitter, Jitter, NoJitter, SystemClock};
 pub use cursor::{CursorError, CursorStore, MemoryCursor};
 pub use delivery::{Delivery, DeliveryOptions, Shutdown};

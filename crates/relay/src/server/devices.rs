@@ -9,27 +9,53 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 use tokio::time::Instant;
 
 use super::bearer::{json_error, Device};
 use super::{RelayState, DEFAULT_LIMIT, MAX_LIMIT, MAX_WAIT_SECS};
 use crate::store::credential::new_link_id;
-use crate::store::{AuthorizeLink, EventStore, Pull, StoreError};
+use crate::store::{AuthorizeLink, EventStore, Pull, StoreError, StoredEvent};
 
 /// The query of `GET /v1/events`.
 #[derive(Debug, Deserialize)]
 pub(super) struct EventsQuery {
     /// Events with a greater seq; absent = this device's acked cursor.
     after: Option<i64>,
+    /// The log id the device's cursor belongs to; absent = not known yet (a first pull).
+    log: Option<String>,
     /// Seconds to wait for the first event (capped at 25); absent = answer at once.
     wait: Option<u64>,
     /// At most this many events (1-1000, default 100).
     limit: Option<usize>,
 }
 
-/// `GET /v1/events?after=SEQ&wait=SECS&limit=N` → `{"events": [...], "gap": bool}`.
+/// The answer of `GET /v1/events`.
+#[derive(Debug, Serialize)]
+struct EventsAnswer {
+    /// Events after the cursor (after 0 when `reset`), oldest first.
+    events: Vec<StoredEvent>,
+    /// Events after the cursor may be missing: purged before the device got them, or (with
+    /// `reset`) in a log this relay no longer has.
+    gap: bool,
+    /// The device's cursor does not belong to this log (another `log` id, or `after` beyond the
+    /// log's end): start again from 0 in the log `log_id` names; `events` are already from 0.
+    reset: bool,
+    /// This log's id; the device sends it back as `log`.
+    log_id: String,
+    /// The highest seq ever purged (0 = none): a device that took the gap continues from here.
+    purged_through: i64,
+}
+
+impl EventsAnswer {
+    fn new(pull: Pull, reset: bool) -> EventsAnswer {
+        EventsAnswer { events: pull.events, gap: pull.gap || reset, reset, log_id: pull.log_id, purged_through: pull.purged_through }
+    }
+}
+
+/// `GET /v1/events?after=SEQ&wait=SECS&limit=N&log=ID` →
+/// `{"events": [...], "gap": bool, "reset": bool, "log_id": "…", "purged_through": N}`.
 pub(super) async fn events<S: EventStore>(
     State(state): State<RelayState<S>>,
     Device(device): Device,
@@ -51,13 +77,37 @@ pub(super) async fn events<S: EventStore>(
         },
     };
     let wait = Duration::from_secs(query.wait.unwrap_or(0).min(MAX_WAIT_SECS));
-    match long_poll(&state, after, limit, wait).await {
-        Ok(pull) => {
-            tracing::debug!(device, after, events = pull.events.len(), gap = pull.gap, "pull");
-            Json(pull).into_response()
+    let answer = match long_poll(&state, query.log.as_deref(), after, limit, wait).await {
+        Ok(Polled::Events(pull)) => EventsAnswer::new(pull, false),
+        Ok(Polled::Foreign { latest_seq }) => {
+            tracing::warn!(device, after, latest_seq, "the device's cursor is not in this log (wiped or replaced database): reset");
+            match state.store().pull(0, limit).await {
+                Ok(pull) => EventsAnswer::new(pull, true),
+                Err(e) => return store_unavailable(e),
+            }
         }
-        Err(e) => store_unavailable(e),
-    }
+        Err(e) => return store_unavailable(e),
+    };
+    tracing::debug!(device, after, events = answer.events.len(), gap = answer.gap, reset = answer.reset, "pull");
+    Json(answer).into_response()
+}
+
+/// What a long-poll found.
+enum Polled {
+    /// Events after the cursor (maybe none), in this log.
+    Events(Pull),
+    /// The cursor belongs to another log.
+    Foreign {
+        /// This log's end, for the log line.
+        latest_seq: i64,
+    },
+}
+
+/// Whether a cursor at `after` in the log `log` (if the device named one) can be a position in
+/// the log `pull` came from. `after` beyond the end: the database was wiped or replaced by an older
+/// copy — a seq a device acked is never taken back otherwise.
+fn in_this_log(log: Option<&str>, after: i64, pull: &Pull) -> bool {
+    log.is_none_or(|log| log == pull.log_id) && after <= pull.latest_seq
 }
 
 async fn acked_cursor<S: EventStore>(state: &RelayState<S>, device: i64) -> Result<i64, StoreError> {
@@ -67,7 +117,14 @@ async fn acked_cursor<S: EventStore>(state: &RelayState<S>, device: i64) -> Resu
 
 /// Pulls; if nothing is there, waits until an append (here, or in another instance sharing the
 /// store), the deadline, or shutdown — whichever comes first — and pulls again.
-async fn long_poll<S: EventStore>(state: &RelayState<S>, after: i64, limit: usize, wait: Duration) -> Result<Pull, StoreError> {
+/// A cursor that does not belong to this log is answered at once.
+async fn long_poll<S: EventStore>(
+    state: &RelayState<S>,
+    log: Option<&str>,
+    after: i64,
+    limit: usize,
+    wait: Duration,
+) -> Result<Polled, StoreError> {
     let deadline = Instant::now() + wait;
     let mut local = state.inner.appended.subscribe();
     let mut shared = state.store().appended();
@@ -79,8 +136,11 @@ async fn long_poll<S: EventStore>(state: &RelayState<S>, after: i64, limit: usiz
             shared.borrow_and_update();
         }
         let pull = state.store().pull(after, limit).await?;
+        if !in_this_log(log, after, &pull) {
+            return Ok(Polled::Foreign { latest_seq: pull.latest_seq });
+        }
         if !pull.events.is_empty() || pull.gap || Instant::now() >= deadline || *shutdown.borrow_and_update() {
-            return Ok(pull);
+            return Ok(Polled::Events(pull));
         }
         tokio::select! {
             _ = local.changed() => {}
@@ -108,13 +168,17 @@ async fn changed(shared: &mut Option<watch::Receiver<i64>>) {
 #[derive(Debug, Deserialize)]
 struct AckBody {
     seq: i64,
+    /// The log id the seq belongs to, if the device knows it.
+    log: Option<String>,
 }
 
-/// `POST /v1/ack {"seq": N}` → 204: this device has durably processed everything up to N.
-/// The cursor never moves back; a seq beyond the log's end is refused (a client bug).
+/// `POST /v1/ack {"seq": N, "log": ID?}` → 204: this device has durably processed everything up
+/// to N. The cursor never moves back. A seq that cannot be in this log (another `log` id, or beyond
+/// the log's end) → 409 `{"error", "reset": true, "log_id"}`: the device's cursor belongs to a log
+/// this relay no longer has; its next pull (with `log`) starts it again from 0.
 pub(super) async fn ack<S: EventStore>(State(state): State<RelayState<S>>, Device(device): Device, body: Bytes) -> Response {
-    let Ok(AckBody { seq }) = serde_json::from_slice(&body) else {
-        return json_error(StatusCode::BAD_REQUEST, r#"expected {"seq": N}"#);
+    let Ok(AckBody { seq, log }) = serde_json::from_slice(&body) else {
+        return json_error(StatusCode::BAD_REQUEST, r#"expected {"seq": N, "log": "…"?}"#);
     };
     if seq < 0 {
         return json_error(StatusCode::BAD_REQUEST, "seq must not be negative");
@@ -123,8 +187,15 @@ pub(super) async fn ack<S: EventStore>(State(state): State<RelayState<S>>, Devic
         Ok(latest) => latest,
         Err(e) => return store_unavailable(e),
     };
-    if seq > latest {
-        return json_error(StatusCode::BAD_REQUEST, &format!("seq {seq} is beyond the end of the log ({latest})"));
+    let log_id = state.store().log_id();
+    if log.as_deref().is_some_and(|log| log != log_id) || seq > latest {
+        tracing::warn!(device, seq, latest, "ack for a cursor that is not in this log: reset");
+        let error = match log {
+            Some(log) if log != log_id => format!("seq {seq} is in the log {log:?}; this relay's log is {log_id:?}"),
+            _ => format!("seq {seq} is beyond the end of the log ({latest})"),
+        };
+        let body = serde_json::json!({ "error": error, "reset": true, "log_id": log_id });
+        return (StatusCode::CONFLICT, Json(body)).into_response();
     }
     match state.store().ack(device, seq).await {
         Ok(()) => {

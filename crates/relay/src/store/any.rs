@@ -67,6 +67,10 @@ impl EventStore for Store {
         dispatch!(self, s => s.append(event).await)
     }
 
+    fn log_id(&self) -> &str {
+        dispatch!(self, s => s.log_id())
+    }
+
     async fn pull(&self, after: i64, limit: usize) -> Result<Pull, StoreError> {
         dispatch!(self, s => s.pull(after, limit).await)
     }

@@ -1,4 +1,4 @@
-//! Device credentials and one-time link ids: how they are made and how they are kept.
+//! Device credentials, one-time link ids and log ids: how they are made and how they are kept.
 //!
 //! A credential is `wxr_` + base64url(32 random bytes). Stores keep only its SHA-256 (hex), so a
 //! copy of the database does not let anyone pull the log. A fast hash is enough: the secret has
@@ -28,6 +28,12 @@ pub fn credential_hash(credential: &str) -> String {
 
 /// A new authorization-link id: base64url of 16 random bytes (128 bits, unguessable).
 pub fn new_link_id() -> String {
+    URL_SAFE_NO_PAD.encode(rand::random::<[u8; 16]>())
+}
+
+/// A new log id ([`EventStore::log_id`](super::EventStore::log_id)): base64url of 16 random bytes,
+/// so two stores never share one.
+pub fn new_log_id() -> String {
     URL_SAFE_NO_PAD.encode(rand::random::<[u8; 16]>())
 }
 

@@ -130,7 +130,7 @@ pub struct DeviceInfo {
     pub last_seen: Option<i64>,
 }
 
-/// What one pull returns.
+/// What one pull returns: the events, and where the log stands, from one snapshot.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Pull {
     /// Events after the cursor, oldest first.
@@ -138,6 +138,14 @@ pub struct Pull {
     /// True when events after the cursor were purged before the device got them (it was away
     /// longer than the retention): the device must reconcile through WeChat's query APIs.
     pub gap: bool,
+    /// This log's identity ([`EventStore::log_id`]).
+    pub log_id: String,
+    /// The highest sequence number ever handed out (0 when none): a cursor above it belongs to
+    /// another log (the database was wiped or replaced by an older copy).
+    pub latest_seq: i64,
+    /// The highest sequence number ever purged (0 when none): where a device that took the gap
+    /// continues.
+    pub purged_through: i64,
 }
 
 /// A one-time authorization entry link (`/authorize/{id}`) the desktop's QR code points to.
@@ -192,7 +200,11 @@ pub enum StoreError {
 pub trait EventStore: Send + Sync + 'static {
     /// Appends durably (committed and synced) and returns the new sequence number.
     fn append(&self, event: NewEvent) -> impl std::future::Future<Output = Result<i64, StoreError>> + Send;
-    /// Up to `limit` events with `seq > after`, and whether some of them were purged already.
+    /// A random id made once with the store: sequence numbers only mean something within one log,
+    /// and a wiped or replaced database starts again at 1, so a device checks it names the same log.
+    fn log_id(&self) -> &str;
+    /// Up to `limit` events with `seq > after`, whether some of them were purged already, and the
+    /// log's id and extent at that moment.
     fn pull(&self, after: i64, limit: usize) -> impl std::future::Future<Output = Result<Pull, StoreError>> + Send;
     /// Moves the device's cursor forward to `seq` (never backward).
     fn ack(&self, device: DeviceId, seq: i64) -> impl std::future::Future<Output = Result<(), StoreError>> + Send;

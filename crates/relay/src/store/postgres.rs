@@ -15,6 +15,8 @@
 //!   (a dedicated LISTEN connection).
 //! * **Gap.** `relay_meta.purged_through` is the highest sequence ever purged; a pull whose cursor
 //!   is below it reports `gap: true`.
+//! * **Identity.** `relay_log.id` is the log id, made by the first instance that connects to a new
+//!   database.
 
 mod listen;
 mod schema;
@@ -28,7 +30,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio_postgres::Row;
 
-use super::credential::{credential_hash, new_credential};
+use super::credential::{credential_hash, new_credential, new_log_id};
 use super::{AuthorizeLink, DeviceId, DeviceInfo, EventStore, NewDevice, NewEvent, Pull, Source, StoreError, StoredEvent};
 
 pub use schema::LATEST as SCHEMA_VERSION;
@@ -43,6 +45,7 @@ const POOL_SIZE: usize = 16;
 /// The relay's log, devices and links in PostgreSQL.
 pub struct PgStore {
     pool: Pool,
+    log_id: String,
     latest: watch::Sender<i64>,
     listener: JoinHandle<()>,
 }
@@ -86,6 +89,9 @@ impl PgStore {
 
         let mut client = pool.get().await.map_err(pool_error)?;
         schema::migrate(&mut client).await?;
+        // Of several instances starting on a new database, the first insert wins; all read its id.
+        client.execute("INSERT INTO relay_log (id) VALUES ($1) ON CONFLICT DO NOTHING", &[&new_log_id()]).await?;
+        let log_id: String = client.query_one("SELECT id FROM relay_log", &[]).await?.try_get(0)?;
         let last: i64 = client.query_one("SELECT value FROM relay_meta WHERE key = 'last_seq'", &[]).await?.get(0);
         drop(client);
 
@@ -93,7 +99,7 @@ impl PgStore {
         let mut listen_config = config;
         listen_config.application_name(format!("{} (listen)", listen_config.get_application_name().unwrap_or_default()));
         let listener = tokio::spawn(listen::run(listen_config, tls, latest.clone()));
-        Ok(PgStore { pool, latest, listener })
+        Ok(PgStore { pool, log_id, latest, listener })
     }
 
     async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
@@ -116,7 +122,7 @@ fn utf8(bytes: Vec<u8>, what: &str) -> Result<String, StoreError> {
     String::from_utf8(bytes).map_err(|_| StoreError::Other(format!("a stored {what} is not UTF-8")))
 }
 
-/// Columns 1.. of `row` from `seq` on: seq, platform, source, appid, query, body, received_at.
+/// Columns `first`.. of `row`: seq, platform, source, appid, query, body, received_at.
 fn event_from(row: &Row, first: usize) -> Result<StoredEvent, StoreError> {
     Ok(StoredEvent {
         seq: row.try_get(first)?,
@@ -180,33 +186,38 @@ impl EventStore for PgStore {
         Ok(seq)
     }
 
+    fn log_id(&self) -> &str {
+        &self.log_id
+    }
+
     async fn pull(&self, after: i64, limit: usize) -> Result<Pull, StoreError> {
         let client = self.client().await?;
-        // One statement, one snapshot: the events and the purge mark agree with each other.
+        // One statement, one snapshot: the events, the purge mark and the latest seq agree.
         let select = client
             .prepare_cached(
-                "SELECT m.value, e.seq, e.platform, e.source, e.appid, e.query, e.body, e.received_at
-                 FROM relay_meta m
+                "SELECT p.value, l.value, e.seq, e.platform, e.source, e.appid, e.query, e.body, e.received_at
+                 FROM relay_meta p
+                 JOIN relay_meta l ON l.key = 'last_seq'
                  LEFT JOIN LATERAL (
                      SELECT * FROM relay_events WHERE seq > $1 ORDER BY seq LIMIT $2
                  ) e ON true
-                 WHERE m.key = 'purged_through'
+                 WHERE p.key = 'purged_through'
                  ORDER BY e.seq",
             )
             .await?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let rows = client.query(&select, &[&after, &limit]).await?;
-        let purged_through: i64 = match rows.first() {
-            Some(row) => row.try_get(0)?,
-            None => return Err(StoreError::Other("relay_meta has no purged_through row".into())),
+        let (purged_through, latest_seq): (i64, i64) = match rows.first() {
+            Some(row) => (row.try_get(0)?, row.try_get(1)?),
+            None => return Err(StoreError::Other("relay_meta lacks its purged_through or last_seq row".into())),
         };
         let mut events = Vec::with_capacity(rows.len());
         for row in &rows {
-            if row.try_get::<_, Option<i64>>(1)?.is_some() {
-                events.push(event_from(row, 1)?);
+            if row.try_get::<_, Option<i64>>(2)?.is_some() {
+                events.push(event_from(row, 2)?);
             }
         }
-        Ok(Pull { events, gap: after < purged_through })
+        Ok(Pull { events, gap: after < purged_through, log_id: self.log_id.clone(), latest_seq, purged_through })
     }
 
     async fn ack(&self, device: DeviceId, seq: i64) -> Result<(), StoreError> {

@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Row};
 
-use super::credential::{credential_hash, new_credential};
+use super::credential::{credential_hash, new_credential, new_log_id};
 use super::{AuthorizeLink, DeviceId, DeviceInfo, EventStore, NewDevice, NewEvent, Pull, Source, StoreError, StoredEvent};
 use writer::{Job, Pending};
 
@@ -30,6 +30,7 @@ const MAX_IDLE_READERS: usize = 8;
 pub struct SqliteStore {
     writer: mpsc::Sender<Box<dyn Job>>,
     readers: Arc<Readers>,
+    log_id: String,
 }
 
 impl SqliteStore {
@@ -47,6 +48,7 @@ impl SqliteStore {
         // FULL: the WAL is synced at every commit, so a committed push survives a power cut.
         conn.pragma_update(None, "synchronous", "FULL")?;
         schema::migrate(&mut conn)?;
+        let log_id = identify(&conn)?;
 
         let (writer, jobs) = mpsc::channel();
         std::thread::Builder::new()
@@ -56,7 +58,7 @@ impl SqliteStore {
         let readers = Arc::new(Readers { path, idle: Mutex::new(Vec::new()) });
         // Fail now, not at the first pull, if a reader cannot open.
         readers.with(|_| Ok(()))?;
-        Ok(SqliteStore { writer, readers })
+        Ok(SqliteStore { writer, readers, log_id })
     }
 
     /// The schema version this binary writes (`PRAGMA user_version`).
@@ -162,8 +164,25 @@ fn link_from_row(row: &Row<'_>) -> rusqlite::Result<AuthorizeLink> {
     })
 }
 
+/// The log's id, made now if this database has none yet (a new one, or one from before ids).
+/// `OR IGNORE` on the one-row table: of two processes opening a new file at once, the first wins
+/// and both read its id.
+fn identify(conn: &Connection) -> Result<String, StoreError> {
+    conn.execute("INSERT OR IGNORE INTO log_identity (singleton, id) VALUES (1, ?1)", [new_log_id()])?;
+    Ok(conn.query_row("SELECT id FROM log_identity WHERE singleton = 1", [], |row| row.get(0))?)
+}
+
+/// The highest seq ever handed out (sqlite_sequence keeps it also when it has been purged).
+fn latest_seq(conn: &Connection) -> rusqlite::Result<i64> {
+    Ok(conn
+        .prepare_cached("SELECT seq FROM sqlite_sequence WHERE name = 'events'")?
+        .query_row([], |row| row.get(0))
+        .optional()?
+        .unwrap_or(0))
+}
+
 fn purged_through(conn: &Connection) -> rusqlite::Result<i64> {
-    Ok(conn.query_row("SELECT value FROM meta WHERE key = 'purged_through'", [], |row| row.get(0)).optional()?.unwrap_or(0))
+    Ok(conn.prepare_cached("SELECT value FROM meta WHERE key = 'purged_through'")?.query_row([], |row| row.get(0)).optional()?.unwrap_or(0))
 }
 
 impl EventStore for SqliteStore {
@@ -176,11 +195,17 @@ impl EventStore for SqliteStore {
         .await
     }
 
+    fn log_id(&self) -> &str {
+        &self.log_id
+    }
+
     async fn pull(&self, after: i64, limit: usize) -> Result<Pull, StoreError> {
+        let log_id = self.log_id.clone();
         self.read(move |conn| {
-            // One read transaction: the events and the purge mark come from the same snapshot.
+            // One read transaction: the events, the purge mark and the latest seq come from the same snapshot.
             let tx = conn.unchecked_transaction()?;
             let purged = purged_through(&tx)?;
+            let latest = latest_seq(&tx)?;
             let limit = i64::try_from(limit).unwrap_or(i64::MAX);
             let events = tx
                 .prepare_cached(
@@ -189,7 +214,7 @@ impl EventStore for SqliteStore {
                 .query_map(params![after, limit], event_from_row)?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             tx.finish()?;
-            Ok(Pull { events, gap: after < purged })
+            Ok(Pull { events, gap: after < purged, log_id, latest_seq: latest, purged_through: purged })
         })
         .await
     }
@@ -203,11 +228,7 @@ impl EventStore for SqliteStore {
     }
 
     async fn latest_seq(&self) -> Result<i64, StoreError> {
-        // sqlite_sequence keeps the highest seq ever handed out, also when it has been purged.
-        self.read(|conn| {
-            Ok(conn.query_row("SELECT seq FROM sqlite_sequence WHERE name = 'events'", [], |row| row.get(0)).optional()?.unwrap_or(0))
-        })
-        .await
+        self.read(|conn| Ok(latest_seq(conn)?)).await
     }
 
     async fn purge(&self, before_ms: i64) -> Result<u64, StoreError> {

@@ -16,10 +16,12 @@ use tokio::task::JoinHandle;
 use wechat::crypto::MsgCrypt;
 use wechat::xml::{Addressee, ComponentHeader, ComponentVerifyTicket, Event};
 use wxfleet_relay::client::{
-    authorize_entry_url, AuthorizeLinkRequest, Backoff, ClientError, Credential, CursorStore, Delivery, DeliveryOptions, EqualJitter,
-    ErrorKind, EventHandler, Gap, HandlerError, Jitter, LinkMode, MemoryCursor, NoJitter, RelayClient, RelayState, RelayStatus, StopReason,
+    authorize_entry_url, AckOutcome, AuthorizeLinkRequest, Backoff, ClientError, Credential, CursorError, CursorStore, Delivery,
+    DeliveryOptions, EqualJitter, ErrorKind, EventHandler, Gap, HandlerError, Jitter, LinkMode, MemoryCursor, NoJitter, RelayClient,
+    RelayState, RelayStatus, StopReason,
 };
 use wxfleet_relay::server::{self, system_clock};
+use wxfleet_relay::store::credential::credential_hash;
 use wxfleet_relay::store::{EventStore, Source, Store, StoredEvent};
 use wxfleet_relay::RelayConfig;
 
@@ -116,6 +118,28 @@ impl Relay {
 
     fn client(&self) -> RelayClient {
         RelayClient::new(&self.base_url(), &self.credential).unwrap()
+    }
+
+    /// Wipes the database under the relay: the server stops, the files go, a fresh store (a new
+    /// log, seq from 1) takes their place with this device enrolled again under the same
+    /// credential (as an operator restoring the enrolments would), and the server comes back on the
+    /// same port.
+    async fn wipe(&mut self) {
+        self.shut_down().await;
+        let db = self._dir.path().join("relay.db");
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+        }
+        let config = RelayConfig::load(&self.config_path, |_| None).unwrap();
+        self.store = Arc::new(Store::open(&config.store).await.unwrap());
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute(
+            "INSERT INTO devices (name, credential_sha256, created_at) VALUES ('test desktop', ?1, ?2)",
+            rusqlite::params![credential_hash(&self.credential), NOW_MS],
+        )
+        .unwrap();
+        self.device = conn.last_insert_rowid();
+        self.serve().await;
     }
 
     async fn acked(&self) -> i64 {
@@ -451,8 +475,10 @@ async fn a_gap_is_surfaced_and_handed_to_the_handler_once() {
     let status = status_until(&delivery, "the gap shows", |s| s.gap).await;
     assert_eq!(status.state, RelayState::Connected);
     eventually("the handler hears of the gap", || !handler.gaps.lock().unwrap().is_empty()).await;
-    // The relay keeps answering `gap` while nothing follows the cursor; the handler is told once,
-    // and the client does not poll in a tight loop meanwhile.
+    // Taken care of, the gap is behind the device: its cursor moves to the purge point (saved and
+    // acked), so the next pull is an ordinary long-poll, not the same gap again.
+    eventually("the cursor is at the purge point", || cursor.get() == 3).await;
+    eventually_acked(&relay, 3).await;
     let before = pulls.load(Ordering::SeqCst);
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert!(pulls.load(Ordering::SeqCst) - before <= 1, "pulls in 1.5 s: {}", pulls.load(Ordering::SeqCst) - before);
@@ -466,6 +492,108 @@ async fn a_gap_is_surfaced_and_handed_to_the_handler_once() {
     assert!(delivery.status().borrow().gap, "stays shown until the UI clears it");
     delivery.clear_gap();
     assert!(!delivery.status().borrow().gap);
+    delivery.stop().await;
+
+    // Nor is it reported again after a restart (the in-memory guard is gone; the cursor is past it).
+    let again = Arc::new(Recorder::default());
+    let delivery = relay.client().deliver(cursor.clone(), again.clone(), options());
+    let more = Pusher { sent: 5, ..Pusher::new() }.push(&relay.base_url(), 1).await;
+    eventually("the next event is saved", || cursor.get() == 6).await;
+    assert_eq!(again.handled.lock().unwrap().iter().map(|e| e.body.clone()).collect::<Vec<_>>(), more);
+    assert!(again.gaps.lock().unwrap().is_empty());
+    assert!(!delivery.status().borrow().gap);
+    delivery.stop().await;
+}
+
+// ---------------------------------------------------------------- a wiped or replaced relay database
+
+fn seqs_and_bodies(events: &[StoredEvent]) -> (Vec<i64>, Vec<String>) {
+    (events.iter().map(|e| e.seq).collect(), events.iter().map(|e| e.body.clone()).collect())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relay_wiped_under_a_running_client_restarts_it_from_zero_with_a_gap() {
+    let mut relay = Relay::start().await;
+    let old_bodies = Pusher::new().push(&relay.base_url(), 5).await;
+    let cursor = Arc::new(MemoryCursor::default());
+    let handler = Arc::new(Recorder::default());
+    let delivery = relay.client().deliver(cursor.clone(), handler.clone(), options());
+    eventually("5 events are saved", || cursor.get() == 5).await;
+    let old_log = relay.store.log_id().to_owned();
+    eventually("the relay's log id is saved", || cursor.log_id().as_deref() == Some(old_log.as_str())).await;
+
+    relay.wipe().await;
+    let new_log = relay.store.log_id().to_owned();
+    assert_ne!(new_log, old_log);
+    // More events than the device's cursor (5): only the log id tells the logs apart.
+    let new_bodies = Pusher { sent: 100, ..Pusher::new() }.push(&relay.base_url(), 8).await;
+    eventually("the new log is saved", || cursor.get() == 8 && cursor.log_id().as_deref() == Some(new_log.as_str())).await;
+    eventually_acked(&relay, 8).await;
+
+    assert_eq!(*handler.gaps.lock().unwrap(), vec![Gap { after: 5 }], "told once, with the cursor in the old log");
+    let handled = handler.handled.lock().unwrap().clone();
+    assert_eq!(seqs_and_bodies(&handled[..5]), ((1..=5).collect(), old_bodies));
+    assert_eq!(seqs_and_bodies(&handled[5..]), ((1..=8).collect(), new_bodies), "the new log from its start, nothing skipped");
+    let status = status_until(&delivery, "caught up in the new log", |s| s.lag == 0).await;
+    assert!(status.gap, "the UI shows that a reconciliation was needed");
+    delivery.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_restarted_against_a_wiped_relay_notices_by_its_saved_log_id() {
+    let mut relay = Relay::start().await;
+    Pusher::new().push(&relay.base_url(), 5).await;
+    let cursor = Arc::new(MemoryCursor::default());
+    let delivery = relay.client().deliver(cursor.clone(), Recorder::default(), options());
+    eventually("5 events are saved", || cursor.get() == 5).await;
+    eventually_acked(&relay, 5).await;
+    delivery.stop().await;
+    let old_log = cursor.log_id().expect("the log id is saved with the cursor");
+
+    // Wiped while the desktop was closed; by the time it starts, the new log is past its cursor.
+    relay.wipe().await;
+    let bodies = Pusher { sent: 100, ..Pusher::new() }.push(&relay.base_url(), 8).await;
+    let restarted = Arc::new(MemoryCursor::in_log(cursor.get(), &old_log));
+    let handler = Arc::new(Recorder::default());
+    let delivery = relay.client().deliver(restarted.clone(), handler.clone(), options());
+    eventually("the new log is saved", || restarted.get() == 8).await;
+    eventually_acked(&relay, 8).await;
+    assert_eq!(*handler.gaps.lock().unwrap(), vec![Gap { after: 5 }]);
+    assert_eq!(seqs_and_bodies(&handler.handled.lock().unwrap()), ((1..=8).collect(), bodies));
+    assert_eq!(restarted.log_id().as_deref(), Some(relay.store.log_id()));
+    delivery.stop().await;
+
+    // Started once more: nothing to redo.
+    let handler = Arc::new(Recorder::default());
+    let delivery = relay.client().deliver(restarted.clone(), handler.clone(), options());
+    status_until(&delivery, "connected", |s| s.state == RelayState::Connected).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(handler.calls().is_empty() && handler.gaps.lock().unwrap().is_empty());
+    delivery.stop().await;
+}
+
+/// A cursor store that keeps no log id (the trait's defaults): a wiped relay is still noticed
+/// when its log is shorter than the cursor.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cursor_store_without_log_ids_still_notices_a_log_shorter_than_its_cursor() {
+    struct SeqOnly(MemoryCursor);
+    impl CursorStore for SeqOnly {
+        async fn load(&self) -> Result<i64, CursorError> {
+            self.0.load().await
+        }
+        async fn save(&self, seq: i64) -> Result<(), CursorError> {
+            self.0.save(seq).await
+        }
+    }
+    let relay = Relay::start().await;
+    let bodies = Pusher::new().push(&relay.base_url(), 3).await;
+    let cursor = Arc::new(SeqOnly(MemoryCursor::new(20)));
+    let handler = Arc::new(Recorder::default());
+    let delivery = relay.client().deliver(cursor.clone(), handler.clone(), options());
+    eventually("the relay's 3 events are saved", || cursor.0.get() == 3).await;
+    assert_eq!(*handler.gaps.lock().unwrap(), vec![Gap { after: 20 }]);
+    assert_eq!(seqs_and_bodies(&handler.handled.lock().unwrap()), ((1..=3).collect(), bodies));
+    eventually_acked(&relay, 3).await;
     delivery.stop().await;
 }
 
@@ -519,9 +647,21 @@ async fn pull_and_ack_directly() {
     client.ack(3).await.unwrap();
     assert_eq!(relay.acked().await, 3);
 
-    // An ack beyond the end of the log is a client bug the relay refuses: a protocol error.
+    // An ack beyond the end of the log: the cursor is not in this log. `ack` calls it a protocol
+    // error; `ack_in_log` tells the reset apart.
     let error = client.ack(99).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Protocol, "{error}");
+    let log_id = relay.store.log_id().to_owned();
+    assert_eq!(client.ack_in_log(None, 99).await.unwrap(), AckOutcome::Reset { log_id: log_id.clone() });
+    assert_eq!(client.ack_in_log(Some("another"), 2).await.unwrap(), AckOutcome::Reset { log_id: log_id.clone() });
+    assert_eq!(client.ack_in_log(Some(&log_id), 3).await.unwrap(), AckOutcome::Acked);
+
+    // Pulls name the log; a cursor in another one is reset to the events from 0.
+    let pull = client.pull_in_log(Some(&log_id), 2, Duration::ZERO, 10).await.unwrap();
+    assert_eq!((pull.log_id.as_deref(), pull.reset, pull.events.len()), (Some(log_id.as_str()), false, 1));
+    let pull = client.pull_in_log(Some("another"), 2, Duration::ZERO, 10).await.unwrap();
+    assert_eq!((pull.reset, pull.gap), (true, true));
+    assert_eq!(pull.events.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![1, 2, 3]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -114,7 +114,6 @@ async fn ack_moves_the_cursor_forward_only_and_a_missing_after_resumes_from_it()
     assert_eq!(pull["events"].as_array().unwrap().iter().map(|e| e["seq"].as_i64().unwrap()).collect::<Vec<_>>(), [4]);
 
     for (bad, why) in [
-        (serde_json::json!({"seq": 5}), "beyond the log"),
         (serde_json::json!({"seq": -1}), "negative"),
         (serde_json::json!({"sequence": 1}), "wrong field"),
         (serde_json::json!("4"), "not an object"),
@@ -122,6 +121,57 @@ async fn ack_moves_the_cursor_forward_only_and_a_missing_after_resumes_from_it()
         assert_eq!(relay.post_json("/v1/ack", &credential, bad).await.0, 400, "{why}");
     }
     assert_eq!(acked().await, 3);
+}
+
+#[tokio::test]
+async fn a_cursor_from_another_log_is_told_to_start_again() {
+    let relay = TestRelay::new();
+    for n in 0..4 {
+        push_ticket(&relay, n).await;
+    }
+    let (id, credential) = relay.device("desk").await;
+    let log_id = relay.state.store().log_id().to_owned();
+    let seqs = |pull: &serde_json::Value| pull["events"].as_array().unwrap().iter().map(|e| e["seq"].as_i64().unwrap()).collect::<Vec<_>>();
+
+    // Every pull names the log; a cursor in it is served as before.
+    let pull = json(&relay.get("/v1/events?after=1", Some(&credential)).await.2);
+    assert_eq!(
+        (pull["log_id"].as_str(), pull["reset"].as_bool(), pull["gap"].as_bool()),
+        (Some(log_id.as_str()), Some(false), Some(false))
+    );
+    assert_eq!(seqs(&pull), [2, 3, 4]);
+    let pull = json(&relay.get(&format!("/v1/events?after=2&log={log_id}"), Some(&credential)).await.2);
+    assert_eq!((seqs(&pull), pull["reset"].as_bool()), (vec![3, 4], Some(false)));
+    let pull = json(&relay.get(&format!("/v1/events?after=4&log={log_id}"), Some(&credential)).await.2);
+    assert_eq!((seqs(&pull), pull["reset"].as_bool()), (vec![], Some(false)), "the end of the log is a cursor in it");
+
+    // A cursor in another log (the database was wiped and this one is new): reset, events from 0,
+    // answered at once although asked to wait.
+    for (query, why) in
+        [("after=2&log=anotherlog", "another log id"), ("after=9", "beyond the log's end, no id"), ("after=5&log=LOG", "beyond the end")]
+    {
+        let query = query.replace("LOG", &log_id);
+        let started = Instant::now();
+        let pull = json(&relay.get(&format!("/v1/events?{query}&wait=10&limit=3"), Some(&credential)).await.2);
+        assert!(started.elapsed() < Duration::from_secs(2), "{why}: answered at once");
+        assert_eq!((pull["reset"].as_bool(), pull["gap"].as_bool()), (Some(true), Some(true)), "{why}");
+        assert_eq!(pull["log_id"], log_id.as_str(), "{why}");
+        assert_eq!(seqs(&pull), [1, 2, 3], "{why}: from 0, `limit` still applies");
+    }
+
+    // Acks: the same rule, answered 409 with the log to start again in; nothing moves.
+    let ack = |body| async { relay.post_json("/v1/ack", &credential, body).await };
+    let (status, _, body) = ack(serde_json::json!({"seq": 2, "log": "anotherlog"})).await;
+    assert_eq!(status, 409);
+    let answer = json(&body);
+    assert_eq!((answer["reset"].as_bool(), answer["log_id"].as_str()), (Some(true), Some(log_id.as_str())));
+    assert!(answer["error"].as_str().unwrap().contains("anotherlog"), "{answer}");
+    let (status, _, body) = ack(serde_json::json!({"seq": 5})).await;
+    assert_eq!((status, json(&body)["reset"].as_bool()), (409, Some(true)), "beyond the end of the log");
+    let acked = relay.state.store().list_devices().await.unwrap().into_iter().find(|d| d.id == id).unwrap().acked_seq;
+    assert_eq!(acked, 0);
+    assert_eq!(ack(serde_json::json!({"seq": 3, "log": log_id})).await.0, 204);
+    assert_eq!(ack(serde_json::json!({"seq": 4})).await.0, 204, "`log` is optional");
 }
 
 #[tokio::test]
@@ -221,17 +271,25 @@ async fn a_device_behind_the_retention_window_is_told_of_the_gap() {
     let (_, credential) = relay.device("back from holiday").await;
     let pull = json(&relay.get("/v1/events?after=0&wait=10", Some(&credential)).await.2);
     assert_eq!(pull["gap"], true, "the device must reconcile through WeChat's query APIs");
+    assert_eq!(pull["reset"], false, "the cursor is in this log, only behind it");
+    assert_eq!(pull["purged_through"], 3, "where a device that took the gap continues");
     assert_eq!(pull["events"].as_array().unwrap().iter().map(|e| e["seq"].as_i64().unwrap()).collect::<Vec<_>>(), [4]);
     let pull = json(&relay.get("/v1/events?after=3", Some(&credential)).await.2);
     assert_eq!(pull["gap"], false);
 
-    // A gap with nothing left after it still answers at once (no 10 s wait).
+    // A gap with nothing left after it still answers at once (no 10 s wait), with the purge point;
+    // from there on the pull is an ordinary long-poll.
     relay.clock.fetch_add(8 * 24 * 3600 * 1000, Ordering::SeqCst);
     purge_once(relay.state.store(), relay.state.now_ms(), 7).await.unwrap();
     let started = Instant::now();
     let pull = json(&relay.get("/v1/events?after=0&wait=10", Some(&credential)).await.2);
     assert_eq!((pull["gap"].as_bool(), pull["events"].as_array().unwrap().len()), (Some(true), 0));
+    assert_eq!(pull["purged_through"], 4);
     assert!(started.elapsed() < Duration::from_secs(2));
+    let started = Instant::now();
+    let pull = json(&relay.get("/v1/events?after=4&wait=1", Some(&credential)).await.2);
+    assert_eq!((pull["gap"].as_bool(), pull["reset"].as_bool(), pull["events"].as_array().unwrap().len()), (Some(false), Some(false), 0));
+    assert!(started.elapsed() >= Duration::from_millis(900), "waited for events: {:?}", started.elapsed());
 }
 
 #[tokio::test]

@@ -89,6 +89,7 @@ suite! {
     ack_is_monotonic(ref);
     devices_have_independent_cursors(ref);
     gap_after_purge(ref);
+    log_identity_and_extent(ref);
     revoke_then_authenticate_none(ref);
     credential_not_stored_in_clear(raw);
     links_create_get_state(ref);
@@ -129,10 +130,15 @@ async fn migrations_run_once_and_a_newer_database_is_refused() {
     });
     let stores: Vec<_> = futures_join_all(starts).await.into_iter().collect::<Result<_, _>>().unwrap();
     stores[0].append(event("p", "x", 1)).await.unwrap();
+    let log_id = stores[0].log_id().to_owned();
+    assert!(stores.iter().all(|s| s.log_id() == log_id), "instances on one database share one log id");
     drop(stores);
     let reopened = PgStore::connect(&url).await.unwrap();
     assert_eq!(reopened.latest_seq().await.unwrap(), 1, "reconnecting keeps the data");
+    assert_eq!(reopened.log_id(), log_id, "and the log id");
     drop(reopened);
+    let Some(other) = fresh_database("migrations_other").await else { return };
+    assert_ne!(PgStore::connect(&other).await.unwrap().log_id(), log_id, "another database is another log");
 
     let db = admin(&url).await;
     let version: i32 = db.query_one("SELECT version FROM relay_schema_version", &[]).await.unwrap().get(0);

@@ -231,6 +231,9 @@ fn down() -> StoreError {
 }
 
 impl EventStore for DownStore {
+    fn log_id(&self) -> &str {
+        "down"
+    }
     async fn append(&self, _: NewEvent) -> Result<i64, StoreError> {
         Err(down())
     }

@@ -165,6 +165,23 @@ pub async fn gap_after_purge<S: EventStore>(store: &S) {
     assert!(s4 > s3, "seq {s4} reused after a purge (latest was {s3})");
 }
 
+/// The log has an id, the same in every pull and across purges, and every pull tells where the log
+/// ends and where it was purged to (from the same snapshot as its events).
+pub async fn log_identity_and_extent<S: EventStore>(store: &S) {
+    let id = store.log_id().to_owned();
+    assert!(id.len() >= 22 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'), "{id:?}");
+    let empty = store.pull(0, 10).await.unwrap();
+    assert_eq!((empty.log_id.as_str(), empty.latest_seq, empty.purged_through), (id.as_str(), 0, 0));
+    let s1 = store.append(event(1, Source::Component, "<xml>1</xml>")).await.unwrap();
+    let s2 = store.append(event(2, Source::Component, "<xml>2</xml>")).await.unwrap();
+    let pull = store.pull(0, 1).await.unwrap();
+    assert_eq!((pull.events.len(), pull.latest_seq, pull.purged_through), (1, s2, 0), "latest_seq is the log's end, not the page's");
+    assert_eq!(store.purge(1_500).await.unwrap(), 1);
+    let pull = store.pull(s2, 10).await.unwrap();
+    assert_eq!((pull.log_id.as_str(), pull.latest_seq, pull.purged_through, pull.gap), (id.as_str(), s2, s1, false));
+    assert_eq!(store.log_id(), id, "the id does not change");
+}
+
 /// A credential authenticates its device (and records `last_seen`) until revoked; unknown ones never.
 pub async fn revoke_then_authenticate_none<S: EventStore>(store: &S) {
     let device = store.add_device("laptop", 1_000).await.unwrap();
@@ -282,6 +299,12 @@ async fn sqlite_gap_after_purge() {
 }
 
 #[tokio::test]
+async fn sqlite_log_identity_and_extent() {
+    let (store, _dir) = sqlite();
+    log_identity_and_extent(&store).await;
+}
+
+#[tokio::test]
 async fn sqlite_revoke_then_authenticate_none() {
     let (store, _dir) = sqlite();
     revoke_then_authenticate_none(&store).await;
@@ -314,10 +337,39 @@ async fn sqlite_data_survives_reopen() {
     let store = SqliteStore::open(&path).unwrap();
     let seq = store.append(event(1, Source::App, "<xml>kept</xml>")).await.unwrap();
     let device = store.add_device("d", 1).await.unwrap();
+    let log_id = store.log_id().to_owned();
     drop(store);
     let store = SqliteStore::open(&path).unwrap();
     assert_eq!(store.pull(0, 10).await.unwrap().events[0].seq, seq);
     assert_eq!(store.authenticate(&device.credential, 2).await.unwrap(), Some(device.id));
+    assert_eq!(store.log_id(), log_id, "the same file, the same log");
+
+    // A wiped database is another log, though its seqs start again at 1.
+    drop(store);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(dir.path().join(format!("relay.db{suffix}")));
+    }
+    let wiped = SqliteStore::open(&path).unwrap();
+    assert_ne!(wiped.log_id(), log_id);
+    assert_eq!(wiped.append(event(2, Source::App, "<xml>new</xml>")).await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn sqlite_a_database_from_before_log_ids_gets_one_and_keeps_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("relay.db");
+    let store = SqliteStore::open(&path).unwrap();
+    store.append(event(1, Source::App, "<xml>old</xml>")).await.unwrap();
+    drop(store);
+    // As version 1 left it: no log_identity table.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("DROP TABLE log_identity; PRAGMA user_version = 1;").unwrap();
+    drop(conn);
+    let store = SqliteStore::open(&path).unwrap();
+    let id = store.log_id().to_owned();
+    assert_eq!(store.pull(0, 10).await.unwrap().events.len(), 1, "the events are kept");
+    drop(store);
+    assert_eq!(SqliteStore::open(&path).unwrap().log_id(), id);
 }
 
 #[tokio::test]

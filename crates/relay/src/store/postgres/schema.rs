@@ -58,6 +58,14 @@ const MIGRATIONS: &[&str] = &[
         state          TEXT   NOT NULL
     );
     "#,
+    // 2: the log's identity (one row, filled in by `PgStore::connect`): seq restarts at 1 in a
+    // wiped or replaced database, so devices check which log their cursor belongs to.
+    r#"
+    CREATE TABLE relay_log (
+        singleton BOOLEAN PRIMARY KEY DEFAULT true CHECK (singleton),
+        id        TEXT    NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version this binary writes.

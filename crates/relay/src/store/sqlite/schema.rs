@@ -53,6 +53,14 @@ const MIGRATIONS: &[&str] = &[
         value INTEGER NOT NULL
     );
     "#,
+    // 2: the log's identity (one row, filled in by `SqliteStore::open`): seq restarts at 1 in a
+    // wiped or replaced database, so devices check which log their cursor belongs to.
+    r#"
+    CREATE TABLE log_identity (
+        singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+        id        TEXT    NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version this binary writes.
