@@ -1,12 +1,32 @@
 //! Merchants' mini programs authorized to a platform (authorizers): recorded from `api_query_auth`,
 //! synced from the authorizer list and info, revoked on `unauthorized`, refresh tokens durable and
 //! recoverable through `api_get_authorizer_list`.
+//!
+//! * [`accept_auth_code`] — an authorization code (push, redirect catcher, fast registration) becomes
+//!   an authorizer; idempotent per code.
+//! * [`mark_revoked`] — the merchant revoked the platform.
+//! * [`sync_all`] — reconcile with WeChat's authorizer list; [`Fleet::sync_authorizer_info`] — one
+//!   mini program's profile.
+//! * [`Fleet::authorizers`], [`Fleet::authorizer`] — what the staff see.
+
+mod accept;
+mod list;
+mod revoke;
+mod sync;
+
+pub use accept::{accept_auth_code, code_sha256};
+pub use list::{Authorizer, AuthorizerDetail, AuthorizerFilter, AuthorizerStatus, GrantedSet};
+pub use revoke::mark_revoked;
+pub use sync::{sync_all, SyncReport};
 
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::error::{FleetError, Result};
 use crate::secrets::{self, Vault};
 use crate::Fleet;
+
+/// The audit log's actor for what WeChat did (authorizations, revocations), not an operator.
+pub const WECHAT_ACTOR: &str = "wechat";
 
 /// The secret name of a mini program's refresh token.
 pub fn refresh_token_secret(appid: &str) -> String {
@@ -50,40 +70,10 @@ impl Fleet {
     }
 }
 
-/// Exchanges an authorization code (from an `authorized`/`updateauthorized` push, a fast-registration
-/// push, or the relay's `redirect_uri` catcher) for the authorization: `api_query_auth`, then the
-/// authorizer recorded with its permission sets and refresh token. Idempotent per code (a code is
-/// single use at WeChat: the second source finds it done). Returns the mini program's appid.
-/// `link_id` names the authorization link the code came through, when known.
-pub async fn accept_auth_code(fleet: &Fleet, component_appid: &str, auth_code: &str, link_id: Option<&str>) -> Result<String> {
-    // SKELETON: the merchants area implements this.
-    let _ = (fleet, component_appid, auth_code, link_id);
-    Err(FleetError::Conflict("accept_auth_code is not implemented yet".to_owned()))
-}
-
-/// Marks a mini program revoked (`unauthorized` push, or 61003 seen); its actions are refused from
-/// now on with the reason. Idempotent.
-pub async fn mark_revoked(fleet: &Fleet, component_appid: &str, appid: &str, at_ms: i64) -> Result<()> {
-    // SKELETON: the merchants area implements this.
-    let _ = (fleet, component_appid, appid, at_ms);
-    Ok(())
-}
-
-/// What a re-sync with WeChat's authorizer list changed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
-pub struct SyncReport {
-    /// Mini programs newly found authorized (or with a recovered refresh token).
-    pub added: Vec<String>,
-    /// Mini programs no longer in WeChat's list: marked revoked.
-    pub revoked: Vec<String>,
-    /// Mini programs whose refresh token was replaced by WeChat's.
-    pub refresh_tokens_recovered: u32,
-}
-
-/// Reconciles the platform's authorizers with `api_get_authorizer_list` (after a relay gap, or on
-/// "re-sync all"): new ones recorded, missing ones revoked, refresh tokens recovered.
-pub async fn sync_all(fleet: &Fleet, component_appid: &str) -> Result<SyncReport> {
-    // SKELETON: the merchants area implements this.
-    let _ = (fleet, component_appid);
-    Ok(SyncReport::default())
+/// The permission set ids of a `func_info` list, as stored.
+pub(crate) fn func_ids(func_info: &[wechat::api::auth::FuncInfo]) -> Vec<u32> {
+    let mut ids: Vec<u32> = func_info.iter().filter_map(|f| u32::try_from(f.funcscope_category.id).ok()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
 }

@@ -5,3 +5,6 @@ mod support;
 mod store;
 mod templates;
 mod ext;
+mod merchants;
+mod links;
+mod apps;

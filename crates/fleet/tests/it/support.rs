@@ -162,3 +162,120 @@ impl World {
         appid
     }
 }
+
+/// A world whose workspace reads the time from `clock` (the simulator and the relay keep theirs).
+pub async fn world_with_clock(merchants: usize, clock: Arc<dyn fleet::Clock>) -> World {
+    let ws = Workspace::with_clock(clock);
+    let mut options = SandboxOptions::new(&ws.dir.path().join("sandbox"), merchants);
+    options.sim.audit_after_secs = 1;
+    let sandbox = Sandbox::start(&ws.fleet, options).await.unwrap();
+    World { ws, sandbox }
+}
+
+/// What a merchant's browser went through on an authorization link.
+pub struct Consent {
+    /// The `auth_code` WeChat (the simulator) put on the redirect.
+    pub auth_code: String,
+    /// The page the relay's `/authorized` showed.
+    pub done_page: String,
+}
+
+/// A browser that does not follow redirects (each hop is checked).
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+impl World {
+    /// Authorizes demo merchant `index` with `func_ids` through the merchants area: pre-auth code,
+    /// the simulator's `/admin/consent`, then `authorizers::accept_auth_code`. Needs [`World::ticket`].
+    pub async fn authorize(&self, index: usize, func_ids: &[u32]) -> String {
+        let auth_code = self.consent_code(index, func_ids).await;
+        fleet::authorizers::accept_auth_code(self.fleet(), self.platform(), &auth_code, None).await.unwrap()
+    }
+
+    /// The `auth_code` of demo merchant `index` consenting to `func_ids` (not yet exchanged).
+    pub async fn consent_code(&self, index: usize, func_ids: &[u32]) -> String {
+        use wechat::api::component::ApiCreatePreauthcodeRequest;
+        use wechat::api::ComponentToken;
+
+        let appid = self.sandbox.info.merchants[index].appid.clone();
+        let platform = self.platform().to_owned();
+        let pre_auth_code = self
+            .fleet()
+            .with_component_token(&platform, |api, cat| {
+                let component_appid = platform.clone();
+                async move { api.api_create_preauthcode(ComponentToken(&cat), &ApiCreatePreauthcodeRequest { component_appid }).await }
+            })
+            .await
+            .unwrap()
+            .pre_auth_code;
+        let consented = self
+            .admin(
+                "/admin/consent",
+                serde_json::json!({ "component_appid": platform, "pre_auth_code": pre_auth_code, "authorizer_appid": appid, "func_ids": func_ids }),
+            )
+            .await;
+        consented["auth_code"].as_str().expect("an auth_code").to_owned()
+    }
+
+    /// A merchant's browser on an authorization link: the relay's entry page, WeChat's consent page
+    /// opened from it (its origin as `Referer`, as browsers send it), the form posted for demo
+    /// merchant `index` with `func_ids`, and the redirect followed to the relay's `/authorized`.
+    pub async fn consent_through_link(&self, link_url: &str, index: usize, func_ids: &[u32]) -> Consent {
+        let browser = browser();
+        let entry = browser.get(link_url).send().await.unwrap();
+        assert_eq!(entry.status(), 200, "the relay's entry page");
+        let html = entry.text().await.unwrap();
+        let start = html.find("id=\"go\" class=\"button\" href=\"").expect("the entry page links to the consent page") + 29;
+        let end = start + html[start..].find('"').unwrap();
+        let consent_url = html[start..end].replace("&amp;", "&").replace("&quot;", "\"").replace("&#39;", "'");
+        let relay_origin = url::Url::parse(link_url).unwrap().origin().ascii_serialization() + "/";
+        let page = browser.get(&consent_url).header("Referer", &relay_origin).send().await.unwrap().text().await.unwrap();
+        let appid = &self.sandbox.info.merchants[index].appid;
+        assert!(page.contains(appid.as_str()), "the consent page lists the merchant: {page}");
+        let pre_auth_code = url::Url::parse(&consent_url)
+            .unwrap()
+            .query_pairs()
+            .find(|(k, _)| k == "pre_auth_code")
+            .map(|(_, v)| v.into_owned())
+            .expect("the consent URL has the pre-auth code");
+        let mut form = url::form_urlencoded::Serializer::new(String::new());
+        form.append_pair("component_appid", self.platform())
+            .append_pair("pre_auth_code", &pre_auth_code)
+            .append_pair("authorizer_appid", appid);
+        for id in func_ids {
+            form.append_pair("func_id", &id.to_string());
+        }
+        let confirmed = browser
+            .post(&consent_url)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .header("Referer", &consent_url)
+            .body(form.finish())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(confirmed.status(), 302, "the consent page redirects: {}", confirmed.text().await.unwrap_or_default());
+        let location = confirmed.headers()["location"].to_str().unwrap().to_owned();
+        let auth_code = url::Url::parse(&location)
+            .unwrap()
+            .query_pairs()
+            .find(|(k, _)| k == "auth_code")
+            .map(|(_, v)| v.into_owned())
+            .expect("the redirect carries auth_code");
+        let done = browser.get(&location).send().await.unwrap();
+        assert_eq!(done.status(), 200, "the relay's /authorized page");
+        Consent { auth_code, done_page: done.text().await.unwrap() }
+    }
+
+    /// Scripts the simulator: the next `count` calls of `path` answer `fault` (an errcode or name).
+    pub async fn script_fault(&self, path: &str, fault: serde_json::Value, count: u32) {
+        self.admin("/admin/faults", serde_json::json!({ "script": [{ "path": path, "fault": fault, "count": count }] })).await;
+    }
+
+    /// How many scripted calls of `path` are left (0 when none).
+    pub async fn scripted_left(&self, path: &str) -> u64 {
+        let plan =
+            reqwest::get(format!("{}/admin/faults", self.sandbox.sim_url())).await.unwrap().json::<serde_json::Value>().await.unwrap();
+        plan["script"].as_array().into_iter().flatten().filter(|s| s["path"] == path).filter_map(|s| s["count"].as_u64()).sum()
+    }
+}
