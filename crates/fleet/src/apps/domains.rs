@@ -7,7 +7,7 @@
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use wechat::api::domain::{
-    DomainAction, GetEffectiveDomainResponse, ModifyDomainRequest, ModifyDomainResponse, ModifyWxaJumpDomainRequest,
+    ConfirmFile, DomainAction, GetEffectiveDomainResponse, ModifyDomainRequest, ModifyDomainResponse, ModifyWxaJumpDomainRequest,
     ModifyWxaServerDomainRequest, ServerDomains, SetwebviewdomainRequest,
 };
 use wechat::api::{AuthorizerToken, ComponentToken};
@@ -443,6 +443,18 @@ impl Fleet {
     ) -> Result<BatchReport<Vec<String>>> {
         check_webview_domains(action, domains)?;
         Ok(batch::for_each(appids, |appid| async move { self.set_webview_domains(&appid, mode, action, domains).await }).await)
+    }
+
+    /// The verification file the platform's business domains must serve at their root before
+    /// `modify_wxa_jump_domain` accepts them (component token).
+    pub async fn platform_confirm_file(&self, component_appid: &str) -> Result<ConfirmFile> {
+        self.with_component_token(component_appid, |api, cat| async move { api.get_domain_confirmfile(ComponentToken(&cat)).await }).await
+    }
+
+    /// The verification file a mini program's business domain must serve at its root for direct
+    /// mode (`setwebviewdomain_directly`, perm 18).
+    pub async fn webview_confirm_file(&self, appid: &str) -> Result<ConfirmFile> {
+        self.call_app(appid, DEVELOPMENT, |api, aat| async move { api.get_webviewdomain_confirmfile(AuthorizerToken(&aat)).await }).await
     }
 
     /// The server domains in effect (the union of the platform-registered and direct ones) — what

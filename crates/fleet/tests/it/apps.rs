@@ -216,6 +216,10 @@ async fn domain_changes_count_against_the_monthly_quota() {
     assert_eq!(fleet.webview_domains(&a, DomainMode::Registered).await.unwrap(), ["https://h5.example.com"]);
     let jump = fleet.platform_domain_quota(world.platform(), PlatformDomainList::Jump).await.unwrap();
     assert_eq!(jump.used, 1);
+    let file = fleet.webview_confirm_file(&a).await.unwrap();
+    assert!(!file.file_name.is_empty() && !file.file_content.is_empty(), "{file:?}");
+    let file = fleet.platform_confirm_file(world.platform()).await.unwrap();
+    assert!(!file.file_name.is_empty(), "{file:?}");
 }
 
 #[tokio::test]
