@@ -1,10 +1,13 @@
 //! `wxfleet`: the wxfleet core on the command line — the same operations as the desktop, for
 //! scripts and agencies' CI pipelines. Human output by default, `--json` for machines.
 
+mod args;
+mod ext;
 mod output;
 mod platform;
 mod push;
 mod sandbox;
+mod template;
 mod workspace;
 
 use std::path::PathBuf;
@@ -33,6 +36,12 @@ enum Command {
     /// Third-party platforms: add, list (with ticket age), remove.
     #[command(subcommand)]
     Platform(platform::PlatformCommand),
+    /// Drafts and the template library: sync, add, delete, prune, metadata (ext schema, requirements).
+    #[command(subcommand)]
+    Template(template::TemplateCommand),
+    /// Each merchant's ext_json: show, set (validated), history, diff, preview.
+    #[command(subcommand)]
+    Ext(ext::ExtCommand),
     /// Run the simulated WeChat and a relay on loopback with demo merchants, until Ctrl-C.
     Sandbox(sandbox::SandboxArgs),
     /// Explain a WeChat errcode: meaning and what to do (zh-CN and en).
@@ -80,6 +89,8 @@ async fn run(command: Command, dir: &std::path::Path, out: Output) -> Result<()>
     match command {
         Command::Platform(command) => command.run(&fleet, out).await,
         Command::Sandbox(args) => args.run(&fleet, dir, out).await,
+        Command::Template(command) => command.run(&fleet, out).await,
+        Command::Ext(command) => command.run(&fleet, out).await,
         Command::Log { appid, limit } => {
             let entries = fleet.audit_log(appid.as_deref(), limit).await?;
             out.show(&entries, |entries| {

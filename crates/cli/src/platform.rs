@@ -12,7 +12,7 @@ use crate::output::{age, Output};
 #[derive(Subcommand)]
 pub enum PlatformCommand {
     /// Add a platform (or update one with the same appid). Secrets can come from the environment.
-    Add(AddArgs),
+    Add(Box<AddArgs>),
     /// List the platforms with their ticket's age and the push URLs to enter at WeChat.
     List,
     /// Remove a platform and everything stored for it (WeChat is not told).
@@ -71,6 +71,7 @@ impl PlatformCommand {
     pub async fn run(self, fleet: &Fleet, out: Output) -> Result<()> {
         match self {
             PlatformCommand::Add(args) => {
+                let args = *args;
                 let relay = match (args.relay_url, args.relay_platform, args.relay_credential) {
                     (Some(url), Some(platform_id), Some(credential)) => Some(RelayInput { url, platform_id, credential }),
                     _ => None,
