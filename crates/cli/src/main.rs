@@ -1,8 +1,10 @@
 //! `wxfleet`: the wxfleet core on the command line — the same operations as the desktop, for
 //! scripts and agencies' CI pipelines. Human output by default, `--json` for machines.
 
+mod app;
 mod args;
 mod ext;
+mod merchant;
 mod output;
 mod platform;
 mod push;
@@ -36,6 +38,12 @@ enum Command {
     /// Third-party platforms: add, list (with ticket age), remove.
     #[command(subcommand)]
     Platform(platform::PlatformCommand),
+    /// Merchants: authorization links with QR codes, the mini programs that authorized, re-sync.
+    #[command(subcommand)]
+    Merchant(merchant::MerchantCommand),
+    /// One mini program's settings: info, categories, domains, privacy, testers, codes, payment.
+    #[command(subcommand)]
+    App(app::AppCommand),
     /// Drafts and the template library: sync, add, delete, prune, metadata (ext schema, requirements).
     #[command(subcommand)]
     Template(template::TemplateCommand),
@@ -89,6 +97,8 @@ async fn run(command: Command, dir: &std::path::Path, out: Output) -> Result<()>
     match command {
         Command::Platform(command) => command.run(&fleet, out).await,
         Command::Sandbox(args) => args.run(&fleet, dir, out).await,
+        Command::Merchant(command) => command.run(&fleet, out).await,
+        Command::App(command) => command.run(&fleet, out).await,
         Command::Template(command) => command.run(&fleet, out).await,
         Command::Ext(command) => command.run(&fleet, out).await,
         Command::Log { appid, limit } => {
