@@ -8,8 +8,11 @@
 # tmpfs, so the relay's fsyncs are real) and is torn down at the end.
 #
 # Usage: bench/relay-ingest.sh
-# Env:   DURATION (s, default 10), CONNECTIONS (default 64), RATES (default "200 1000 2000"),
-#        RESULTS (JSON lines kept there; default $CARGO_TARGET_DIR/relay-ingest-results.jsonl).
+# Env:   DURATION (s, default 10), CONNECTIONS (default 64), RATES (default "200 1000 2000"; "" =
+#        unthrottled only), RESULTS (JSON lines kept there; default
+#        $CARGO_TARGET_DIR/relay-ingest-results.jsonl), SERVERS (default "sqlite postgres nginx"),
+#        BEFORE (another wxfleet-relay binary, e.g. a build of an older commit: measured too, in the
+#        same run, as relay-sqlite-before / relay-postgres-before — a before/after on equal terms).
 source "$(dirname "$0")/../scripts/lib.sh"
 
 DURATION="${DURATION:-10}"
@@ -48,9 +51,9 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
-# Starts the relay on `store`; sets RELAY_PID and RELAY_ADDR.
+# Starts the relay binary `$2` (default: this checkout's) on `store`; sets RELAY_PID and RELAY_ADDR.
 start_relay() {
-  local store="$1"
+  local store="$1" bin="${2:-$BIN/wxfleet-relay}"
   cat >"$WORK/relay.toml" <<EOF
 listen = "127.0.0.1:0"
 public_url = "http://127.0.0.1"
@@ -63,7 +66,7 @@ token = "$TOKEN"
 EOF
   : >"$WORK/relay.out"
   # Logs as in production (info: one metadata line per push), into a file.
-  RUST_LOG=info "$BIN/wxfleet-relay" serve --config "$WORK/relay.toml" >"$WORK/relay.out" 2>"$WORK/relay.log" &
+  RUST_LOG=info "$bin" serve --config "$WORK/relay.toml" >"$WORK/relay.out" 2>"$WORK/relay.log" &
   RELAY_PID=$!
   for _ in $(seq 100); do
     RELAY_ADDR="$(grep -o '"listen":"[^"]*"' "$WORK/relay.out" | cut -d'"' -f4 || true)"
@@ -132,23 +135,40 @@ measure() {
 }
 
 echo "machine: $(nproc) cores; $(uptime)"
+SERVERS="${SERVERS:-sqlite postgres nginx}"
+wants() { [[ " $SERVERS " == *" $1 "* ]]; }
 
-start_relay "sqlite:$WORK/relay.db"
-measure relay-sqlite "$RELAY_ADDR"
-stop_relay
+# The relays to measure: this checkout's, and BEFORE's if given.
+RELAYS=("relay:$BIN/wxfleet-relay")
+[ -n "${BEFORE:-}" ] && RELAYS+=("relay-before:$BEFORE")
+label_of() { local name="${1%%:*}" kind="$2"; echo "${name/relay/relay-$kind}"; }
 
-if [ -n "${WXFLEET_TEST_POSTGRES_URL:-}" ]; then
-  PG_DB="wxfleet_bench_$$"
-  psql "$WXFLEET_TEST_POSTGRES_URL" -qc "CREATE DATABASE $PG_DB" >/dev/null
-  start_relay "${WXFLEET_TEST_POSTGRES_URL%/*}/$PG_DB"
-  measure relay-postgres "$RELAY_ADDR"
-  stop_relay
-else
+if wants sqlite; then
+  for relay in "${RELAYS[@]}"; do
+    rm -f "$WORK"/relay.db*
+    start_relay "sqlite:$WORK/relay.db" "${relay#*:}"
+    measure "$(label_of "$relay" sqlite)" "$RELAY_ADDR"
+    stop_relay
+  done
+fi
+
+if wants postgres && [ -n "${WXFLEET_TEST_POSTGRES_URL:-}" ]; then
+  for relay in "${RELAYS[@]}"; do
+    PG_DB="wxfleet_bench_$$"
+    psql "$WXFLEET_TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS $PG_DB" >/dev/null
+    psql "$WXFLEET_TEST_POSTGRES_URL" -qc "CREATE DATABASE $PG_DB" >/dev/null
+    start_relay "${WXFLEET_TEST_POSTGRES_URL%/*}/$PG_DB" "${relay#*:}"
+    measure "$(label_of "$relay" postgres)" "$RELAY_ADDR"
+    stop_relay
+  done
+elif wants postgres; then
   step "WXFLEET_TEST_POSTGRES_URL not set: PostgreSQL skipped (eval \"\$(scripts/postgres.sh)\" first to include it)"
 fi
 
-start_nginx
-measure nginx "$NGINX_ADDR"
+if wants nginx; then
+  start_nginx
+  measure nginx "$NGINX_ADDR"
+fi
 
 echo "machine: $(nproc) cores; $(uptime)"
 echo

@@ -2,12 +2,14 @@
 //! database.
 //!
 //! * **Order.** Appends take a transaction-scoped advisory lock before they draw the next sequence
-//!   number from `relay_meta.last_seq`, and hold it until their commit. So appends commit one at a
-//!   time in sequence order, on every instance: a reader never sees seq N+1 while N is still
-//!   uncommitted (a plain SEQUENCE would allow that, and a device whose cursor passed N+1 would
-//!   skip N for good).
-//! * **Durability.** Each append commits with `synchronous_commit = on` (whatever the server's
-//!   default) before it returns the sequence number.
+//!   numbers from `relay_meta.last_seq`, and hold it until their commit. So appends commit one
+//!   transaction at a time in sequence order, on every instance: a reader never sees seq N+1 while
+//!   N is still uncommitted (a plain SEQUENCE would allow that, and a device whose cursor passed
+//!   N+1 would skip N for good).
+//! * **Group commit.** The appends waiting in one instance share one such transaction ([`append`]):
+//!   a burst costs one lock, one insert and one synced commit, not one per push.
+//! * **Durability.** Each transaction commits with `synchronous_commit = on` (whatever the server's
+//!   default) before its appends return their sequence numbers.
 //! * **Bytes.** Query strings and bodies are stored as BYTEA: byte-exact whatever the server's
 //!   encoding.
 //! * **Wake-ups.** Every append sends a NOTIFY at commit; [`EventStore::appended`] gives the
@@ -18,6 +20,7 @@
 //! * **Identity.** `relay_log.id` is the log id, made by the first instance that connects to a new
 //!   database.
 
+mod append;
 mod listen;
 mod schema;
 
@@ -45,6 +48,7 @@ const POOL_SIZE: usize = 16;
 /// The relay's log, devices and links in PostgreSQL.
 pub struct PgStore {
     pool: Pool,
+    appender: append::Appender,
     log_id: String,
     latest: watch::Sender<i64>,
     listener: JoinHandle<()>,
@@ -99,7 +103,8 @@ impl PgStore {
         let mut listen_config = config;
         listen_config.application_name(format!("{} (listen)", listen_config.get_application_name().unwrap_or_default()));
         let listener = tokio::spawn(listen::run(listen_config, tls, latest.clone()));
-        Ok(PgStore { pool, log_id, latest, listener })
+        let appender = append::Appender::start(pool.clone(), latest.clone());
+        Ok(PgStore { pool, appender, log_id, latest, listener })
     }
 
     async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
@@ -153,37 +158,7 @@ fn link_from(row: &Row) -> Result<AuthorizeLink, StoreError> {
 
 impl EventStore for PgStore {
     async fn append(&self, event: NewEvent) -> Result<i64, StoreError> {
-        let mut client = self.client().await?;
-        let tx = client.transaction().await?;
-        tx.batch_execute(&format!("SET LOCAL synchronous_commit TO on; SELECT pg_advisory_xact_lock({APPEND_LOCK});")).await?;
-        // Under the lock, so the number drawn is the next to commit. The NOTIFY is delivered at
-        // commit (and not at all on rollback).
-        let insert = tx
-            .prepare_cached(&format!(
-                "WITH next AS (UPDATE relay_meta SET value = value + 1 WHERE key = 'last_seq' RETURNING value)
-                 INSERT INTO relay_events (seq, platform, source, appid, query, body, received_at)
-                 SELECT value, $1, $2, $3, $4, $5, $6 FROM next
-                 RETURNING seq, pg_notify('{channel}', seq::text)",
-                channel = listen::CHANNEL
-            ))
-            .await?;
-        let row = tx
-            .query_one(
-                &insert,
-                &[
-                    &event.platform,
-                    &event.source.as_str(),
-                    &event.appid,
-                    &event.query.as_bytes(),
-                    &event.body.as_bytes(),
-                    &event.received_at,
-                ],
-            )
-            .await?;
-        let seq: i64 = row.try_get(0)?;
-        tx.commit().await?;
-        listen::raise(&self.latest, seq);
-        Ok(seq)
+        self.appender.append(event).await
     }
 
     fn log_id(&self) -> &str {

@@ -219,6 +219,64 @@ async fn two_instances_appending_concurrently_never_make_a_puller_skip() {
     assert!(pulls > 2, "the pulls interleaved with the appends");
 }
 
+/// The store's append lock (`APPEND_LOCK` in src/store/postgres.rs). Holding it from outside makes
+/// a burst of appends queue up behind the first transaction, as a slow commit would.
+const APPEND_LOCK: i64 = 0x7778_666c_6565_7401;
+
+/// Fires `count` appends at `store` while the append lock is held elsewhere, then releases it;
+/// returns each append's outcome, in firing order.
+async fn burst_behind_the_lock(url: &str, store: &Arc<PgStore>, count: usize, bad: Option<usize>) -> Vec<Result<i64, StoreError>> {
+    let holder = admin(url).await;
+    holder.execute("SELECT pg_advisory_lock($1)", &[&APPEND_LOCK]).await.unwrap();
+    let appends: Vec<_> = (0..count)
+        .map(|n| {
+            let store = Arc::clone(store);
+            // TEXT cannot hold NUL: the server refuses that one event.
+            let platform = if Some(n) == bad { "bad\0platform" } else { "p" };
+            tokio::spawn(async move { store.append(event(platform, &format!("<xml>{n}</xml>"), 1)).await })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(appends.iter().all(|a| !a.is_finished()), "nothing commits while the lock is held");
+    holder.execute("SELECT pg_advisory_unlock($1)", &[&APPEND_LOCK]).await.unwrap();
+    let mut results = Vec::new();
+    for append in appends {
+        results.push(append.await.unwrap());
+    }
+    results
+}
+
+/// Appends waiting together share one transaction (rows of one transaction share their `xmin`),
+/// and each still gets its own sequence number, without holes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_appends_is_committed_as_a_few_groups() {
+    let Some(url) = fresh_database("group_commit").await else { return };
+    let store = Arc::new(PgStore::connect(&url).await.unwrap());
+    let results = burst_behind_the_lock(&url, &store, 200, None).await;
+    let seqs: BTreeSet<i64> = results.into_iter().map(Result::unwrap).collect();
+    assert_eq!(seqs, (1..=200).collect(), "every append its own seq, no holes");
+    let db = admin(&url).await;
+    let transactions: i64 = db.query_one("SELECT count(DISTINCT xmin::text) FROM relay_events", &[]).await.unwrap().get(0);
+    // The first append takes the lock's queue alone; the 199 behind it fit in one group.
+    assert!(transactions <= 3, "200 appends in {transactions} transactions");
+    let pull = store.pull(0, 1000).await.unwrap();
+    assert_eq!(pull.events.len(), 200);
+    assert_eq!(pull.latest_seq, 200);
+    assert_eq!(store.appended().map(|rx| *rx.borrow()), Some(200), "long-polls are woken for the group");
+}
+
+/// One event the server refuses does not fail the others that were grouped with it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_append_does_not_fail_its_group() {
+    let Some(url) = fresh_database("group_refused").await else { return };
+    let store = Arc::new(PgStore::connect(&url).await.unwrap());
+    let results = burst_behind_the_lock(&url, &store, 50, Some(25)).await;
+    assert!(matches!(&results[25], Err(StoreError::Postgres(_))), "{:?}", results[25]);
+    let seqs: BTreeSet<i64> = results.iter().filter_map(|r| r.as_ref().ok().copied()).collect();
+    assert_eq!(seqs, (1..=49).collect(), "the other 49 committed, without a hole where the refused one was");
+    assert_eq!(store.pull(0, 100).await.unwrap().events.len(), 49);
+}
+
 /// Waits until `rx` shows at least `seq`, or fails after `within`.
 async fn seen(rx: &mut tokio::sync::watch::Receiver<i64>, seq: i64, within: Duration) -> Result<(), String> {
     let outcome = tokio::time::timeout(within, rx.wait_for(|&s| s >= seq)).await.map(|r| r.is_ok());
