@@ -8,3 +8,5 @@ mod ext;
 mod merchants;
 mod links;
 mod apps;
+mod tokens;
+mod inbox;

@@ -13,18 +13,22 @@ CREATE TABLE platforms (
 ) STRICT;
 
 -- The latest component_verify_ticket per platform (the ticket value itself is in `secrets` under
--- 'ticket/{appid}').
+-- 'ticket/{appid}'). Only a push whose decrypted AppId is this platform's is stored here.
 CREATE TABLE tickets (
     component_appid   TEXT PRIMARY KEY REFERENCES platforms (component_appid) ON DELETE CASCADE,
-    received_at       INTEGER NOT NULL,         -- unix ms, when the push arrived
-    create_time       INTEGER NOT NULL          -- the push's CreateTime (unix s)
+    received_at       INTEGER NOT NULL,         -- unix ms, when the push reached the relay (our edge)
+    create_time       INTEGER NOT NULL          -- the push's CreateTime (unix s, WeChat's clock)
 ) STRICT;
 
--- Access tokens (component and authorizer); the value is in `secrets` under 'token/{kind}/{owner}'.
+-- Access tokens (component and authorizer); the value is sealed in `secrets` under
+-- 'token/{kind}/{owner}'. A row without its secret (or the reverse) is ignored: both are written in
+-- one transaction, and expiring a token deletes both.
 CREATE TABLE tokens (
-    kind              TEXT NOT NULL,            -- 'component' | 'authorizer'
+    kind              TEXT NOT NULL CHECK (kind IN ('component', 'authorizer')),
     owner             TEXT NOT NULL,            -- component appid or authorizer appid
-    obtained_at       INTEGER NOT NULL,         -- unix ms
-    expires_at        INTEGER NOT NULL,         -- unix ms
+    component_appid   TEXT NOT NULL REFERENCES platforms (component_appid) ON DELETE CASCADE,
+    obtained_at       INTEGER NOT NULL,         -- unix ms (our clock)
+    expires_at        INTEGER NOT NULL,         -- unix ms (our clock: obtained_at + expires_in)
     PRIMARY KEY (kind, owner)
 ) STRICT;
+CREATE INDEX tokens_platform ON tokens (component_appid);
