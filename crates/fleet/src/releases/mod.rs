@@ -1,7 +1,31 @@
 //! Per mini program version history and single actions: commit, submit, undo, speed-up, release,
 //! gray release, revert, visit status.
+//!
+//! ```text
+//!  commit ──▶ submit_audit ──▶ (push / reconcile / poll) ──▶ passed ──▶ release ──▶ revert
+//!                 │                                  └──▶ rejected (reason, screenshots)
+//!                 └─ intent written first: a lost answer is looked up at WeChat, never re-sent blindly
+//! ```
+//!
+//! * [`history`] — the audits and events as stored, and the views.
+//! * [`actions`] — the single actions on `Fleet`.
+//! * [`results`] — audit results from pushes, reconciliation and polling, applied idempotently.
+//! * [`quota`] — withdrawals left and the platform's audit budget.
+//! * [`calls`] — the WeChat calls themselves.
+
+pub mod actions;
+pub mod calendar;
+pub mod calls;
+pub mod ext_json;
+pub mod history;
+pub mod quota;
+pub mod results;
 
 use serde::Serialize;
+
+pub use actions::{CommitSpec, SubmitOptions};
+pub use history::{AuditRecord, AuditState, EventKind, VersionEvent, VersionHistory};
+pub use quota::UndoQuota;
 
 use crate::error::Result;
 use crate::Fleet;
@@ -37,15 +61,11 @@ pub enum AuditOutcome {
 /// An audit result arrived for `appid`: the release record advances (and any campaign item
 /// waiting on it). Idempotent (pushes can repeat).
 pub async fn on_audit_event(fleet: &Fleet, appid: &str, outcome: AuditOutcome) -> Result<()> {
-    // SKELETON: the releases area implements this.
-    let _ = (fleet, appid, outcome);
-    Ok(())
+    results::on_audit_event(fleet, appid, outcome).await
 }
 
 /// After a relay gap: asks WeChat (`get_latest_auditstatus`) for every mini program of the platform
 /// with an audit pending here, and applies what changed. Returns how many changed.
 pub async fn reconcile_audits(fleet: &Fleet, component_appid: &str) -> Result<u32> {
-    // SKELETON: the releases area implements this.
-    let _ = (fleet, component_appid);
-    Ok(0)
+    results::reconcile_audits(fleet, component_appid).await
 }

@@ -10,3 +10,6 @@ mod links;
 mod apps;
 mod tokens;
 mod inbox;
+mod releases;
+mod campaigns;
+mod crash;
