@@ -109,6 +109,13 @@ pub async fn accept_auth_code(fleet: &Fleet, component_appid: &str, auth_code: &
         })
         .await?;
 
+    // The first authorizer token comes with the authorization: kept, so the first call needs no
+    // refresh, and after a re-authorization (which kills the old token) the old one is replaced.
+    if let (Some(token), Some(expires_in)) = (info.authorizer_access_token.as_deref(), info.expires_in) {
+        if let Err(e) = fleet.store_authorizer_token(component_appid, &appid, token, expires_in).await {
+            tracing::warn!(appid = %appid, error = %e, "could not keep the authorizer token of a new authorization");
+        }
+    }
     // The authorization is safe; the profile is a nicety that a later sync repairs.
     if let Err(e) = sync::refresh_info(fleet, component_appid, &appid).await {
         tracing::warn!(appid = %appid, error = %e, "authorized, but the profile (api_get_authorizer_info) could not be fetched");

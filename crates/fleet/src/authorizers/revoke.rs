@@ -5,6 +5,7 @@ use rusqlite::{params, Connection};
 use super::WECHAT_ACTOR;
 use crate::error::Result;
 use crate::events::FleetEvent;
+use crate::tokens::TokenKind;
 use crate::{audit_log, Fleet};
 
 /// Marks `appid` revoked inside the caller's transaction when it is authorized to `component_appid`
@@ -25,13 +26,20 @@ pub(crate) fn revoke(conn: &Connection, component_appid: &str, appid: &str, at_m
 /// now on with the reason. Idempotent.
 ///
 /// An `unauthorized` older than the mini program's last authorization (pushes can arrive out of
-/// order) changes nothing. Cached tokens of the mini program are the tokens area's to drop; they
-/// fail at WeChat anyway, and every action is refused here first.
+/// order) changes nothing. The mini program's token is dropped: WeChat no longer accepts it.
 pub async fn mark_revoked(fleet: &Fleet, component_appid: &str, appid: &str, at_ms: i64) -> Result<()> {
     let (platform, app, now) = (component_appid.to_owned(), appid.to_owned(), fleet.now_ms());
     let changed = fleet.store().write(move |tx| revoke(tx, &platform, &app, at_ms, now, "the merchant revoked the authorization")).await?;
     if changed {
-        fleet.emit(FleetEvent::AuthorizerChanged { appid: appid.to_owned(), status: "revoked".to_owned() });
+        revoked(fleet, appid).await;
     }
     Ok(())
+}
+
+/// After a mini program was marked revoked: its token dropped, the listeners told.
+pub(crate) async fn revoked(fleet: &Fleet, appid: &str) {
+    if let Err(e) = fleet.forget_token(TokenKind::Authorizer, appid).await {
+        tracing::warn!(appid, error = %e, "could not drop the token of a revoked mini program");
+    }
+    fleet.emit(FleetEvent::AuthorizerChanged { appid: appid.to_owned(), status: "revoked".to_owned() });
 }

@@ -268,7 +268,7 @@ pub async fn sync_all(fleet: &Fleet, component_appid: &str) -> Result<SyncReport
         fleet.emit(FleetEvent::AuthorizerChanged { appid: appid.clone(), status: "authorized".to_owned() });
     }
     for appid in &report.revoked {
-        fleet.emit(FleetEvent::AuthorizerChanged { appid: appid.clone(), status: "revoked".to_owned() });
+        super::revoke::revoked(fleet, appid).await;
     }
     Ok(report)
 }

@@ -39,6 +39,9 @@ async fn an_authorization_code_becomes_an_authorizer_with_its_sets_and_profile()
     let name = authorizers::refresh_token_secret(&appid);
     let refresh = fleet.store().read(move |c| fleet::secrets::get_str(c, &vault, &name)).await.unwrap();
     assert!(refresh.is_some());
+    // The token that came with the authorization is kept: no refresh needed.
+    let kept = fleet.token_info(fleet::tokens::TokenKind::Authorizer, &appid).await.unwrap();
+    assert!(kept.is_some(), "the authorizer token of api_query_auth is kept");
     fleet.authorizer_token(world.platform(), &appid).await.unwrap();
 
     // The audit log names WeChat as the actor.
@@ -104,6 +107,8 @@ async fn revocation_is_recorded_once_and_an_older_one_does_not_undo_a_newer_auth
     authorizers::mark_revoked(fleet, world.platform(), &appid, now + 5).await.unwrap();
     let a = fleet.authorizer(&appid).await.unwrap().authorizer;
     assert_eq!((a.status, a.revoked_at), (AuthorizerStatus::Revoked, Some(now)));
+    let token = fleet.token_info(fleet::tokens::TokenKind::Authorizer, &appid).await.unwrap();
+    assert!(token.is_none(), "a revoked mini program's token is dropped");
     World::wait_event(&mut events, |e| matches!(e, FleetEvent::AuthorizerChanged { status, .. } if status == "revoked")).await;
     let log = fleet.audit_log(Some(&appid), 20).await.unwrap();
     assert_eq!(log.iter().filter(|e| e.action == "authorizer.revoke").count(), 1, "idempotent: {log:?}");
@@ -135,6 +140,7 @@ async fn sync_all_recovers_a_lost_refresh_token_finds_new_ones_and_revokes_the_m
     // WeChat without us hearing it.
     let name = authorizers::refresh_token_secret(&lost);
     fleet.store().write(move |tx| fleet::secrets::delete(tx, &name)).await.unwrap();
+    fleet.forget_token(fleet::tokens::TokenKind::Authorizer, &lost).await.unwrap();
     let err = fleet.basic_info(&lost).await.unwrap_err();
     assert!(matches!(err, FleetError::Secrets(_)), "without its refresh token nothing works: {err:?}");
     world.admin("/admin/revoke", serde_json::json!({ "authorizer_appid": revoked })).await;
