@@ -3,6 +3,8 @@
 
 mod app;
 mod args;
+mod campaign;
+mod events;
 mod ext;
 mod merchant;
 mod output;
@@ -10,6 +12,7 @@ mod platform;
 mod push;
 mod sandbox;
 mod template;
+mod version;
 mod workspace;
 
 use std::path::PathBuf;
@@ -50,6 +53,15 @@ enum Command {
     /// Each merchant's ext_json: show, set (validated), history, diff, preview.
     #[command(subcommand)]
     Ext(ext::ExtCommand),
+    /// One mini program's versions: history, commit, submit, undo, speed-up, release, revert, visit status.
+    #[command(subcommand)]
+    Version(version::VersionCommand),
+    /// Campaigns: one template to many mini programs (pre-flight, canary, quota-aware, resumable).
+    #[command(subcommand)]
+    Campaign(campaign::CampaignCommand),
+    /// Pushes received through the relay (the inbox), and the receiver.
+    #[command(subcommand)]
+    Events(events::EventsCommand),
     /// Run the simulated WeChat and a relay on loopback with demo merchants, until Ctrl-C.
     Sandbox(sandbox::SandboxArgs),
     /// Explain a WeChat errcode: meaning and what to do (zh-CN and en).
@@ -100,6 +112,9 @@ async fn run(command: Command, dir: &std::path::Path, out: Output) -> Result<()>
         Command::Merchant(command) => command.run(&fleet, out).await,
         Command::App(command) => command.run(&fleet, out).await,
         Command::Template(command) => command.run(&fleet, out).await,
+        Command::Version(command) => command.run(&fleet, out).await,
+        Command::Campaign(command) => command.run(&fleet, out).await,
+        Command::Events(command) => command.run(&fleet, out).await,
         Command::Ext(command) => command.run(&fleet, out).await,
         Command::Log { appid, limit } => {
             let entries = fleet.audit_log(appid.as_deref(), limit).await?;

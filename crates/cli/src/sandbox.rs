@@ -62,7 +62,7 @@ impl SandboxArgs {
 }
 
 /// Ctrl-C, or SIGTERM (a service manager, `timeout`): either way the simulated world is saved.
-async fn stop_requested() {
+pub async fn stop_requested() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
