@@ -156,7 +156,9 @@ impl Fleet {
                 crate::authorizers::accept_auth_code(self, platform, &authorization.authorization_code, None).await?;
             }
             Event::Unauthorized(revoked) => {
-                let at_ms = revoked.header.create_time.saturating_mul(1000);
+                // When the push reached the relay, in ms: `CreateTime` has whole seconds only, and a
+                // revocation in the same second as the authorization must not look older than it.
+                let at_ms = received_at.max(revoked.header.create_time.saturating_mul(1000));
                 crate::authorizers::mark_revoked(self, platform, &revoked.authorizer_appid, at_ms).await?;
                 self.forget_token(TokenKind::Authorizer, &revoked.authorizer_appid).await?;
             }

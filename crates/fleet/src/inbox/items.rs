@@ -304,7 +304,7 @@ impl Fleet {
         let crypt = self.msg_crypt(&platform).await?;
         let opened = open::open(&crypt, &platform, &item.source, item.appid.as_deref(), &stored.query, &stored.body);
         let now = self.now_ms();
-        let (opened_, platform_) = (opened.clone(), platform.clone());
+        let (opened_, platform_, previous) = (opened.clone(), platform.clone(), item.state);
         let state = self
             .store()
             .write(move |tx| match &opened_ {
@@ -328,10 +328,18 @@ impl Fleet {
                             .optional()?,
                         None => None,
                     };
-                    let state = if original.is_some() { InboxState::Duplicate } else { InboxState::Pending };
+                    // A row that opens now for the first time waits like a new one; a row being
+                    // retried keeps its state until the handler's outcome replaces it.
+                    let state = match original {
+                        Some(_) => InboxState::Duplicate,
+                        None if previous == InboxState::Failed => InboxState::Pending,
+                        None => previous,
+                    };
                     tx.execute(
                         "UPDATE inbox SET kind = ?2, subject = ?3, create_time = ?4, dedup_key = ?5, failed_step = NULL, failed_code = NULL,
-                           failed_detail = NULL, state = ?6, duplicate_of = ?7, next_attempt_at = ?8 WHERE id = ?1",
+                           failed_detail = NULL, state = ?6, duplicate_of = ?7,
+                           next_attempt_at = CASE WHEN ?6 = 'duplicate' THEN NULL WHEN ?8 THEN ?9 ELSE next_attempt_at END
+                         WHERE id = ?1",
                         params![
                             id,
                             opened.kind,
@@ -340,14 +348,15 @@ impl Fleet {
                             opened.dedup_key,
                             state.as_str(),
                             original,
-                            (state == InboxState::Pending).then_some(now)
+                            previous == InboxState::Failed,
+                            now
                         ],
                     )?;
                     Ok(state)
                 }
             })
             .await?;
-        if let (InboxState::Pending, Ok(opened)) = (state, opened) {
+        if let (InboxState::Pending | InboxState::Retrying | InboxState::Error, Ok(opened)) = (state, opened) {
             self.dispatch_opened(&platform, id, opened, stored.item.received_at).await;
         }
         let vault = self.vault().clone();

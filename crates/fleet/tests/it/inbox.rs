@@ -11,11 +11,13 @@ use wechat::xml::{Addressee, ComponentHeader, ComponentVerifyTicket, Event};
 
 use crate::support::{eventually, world_with_clock, World};
 
-/// Starts the inbox and waits until the simulator's start-up ticket has been handled.
+/// Starts the inbox and waits until the simulator's start-up ticket has been handled (and the
+/// outcome recorded on its row).
 async fn inbox_with_ticket(world: &World) {
     let mut events = world.fleet().subscribe();
     world.fleet().start_inbox(world.platform()).await.unwrap();
-    World::wait_event(&mut events, |e| matches!(e, FleetEvent::TicketReceived { .. })).await;
+    World::wait_event(&mut events, |e| matches!(e, FleetEvent::PushReceived { kind, ok: true, .. } if kind == "component_verify_ticket"))
+        .await;
 }
 
 async fn items(fleet: &Fleet, filter: InboxFilter) -> Vec<InboxItem> {
@@ -70,8 +72,10 @@ async fn a_pushed_ticket_arrives_and_the_component_token_works() {
     assert!(status.valid, "{status:?}");
     fleet.component_token(world.platform()).await.expect("the pushed ticket buys a component token");
 
-    let tickets = items(fleet, InboxFilter { kind: Some("component_verify_ticket".to_owned()), ..InboxFilter::default() }).await;
-    let ticket = tickets.iter().find(|i| i.state == InboxState::Handled).expect("a handled ticket push");
+    let ticket = item_where(fleet, "a handled ticket push", |i| {
+        i.kind.as_deref() == Some("component_verify_ticket") && i.state == InboxState::Handled
+    })
+    .await;
     assert!(ticket.opened && ticket.handled && ticket.relay_seq.is_some() && ticket.attempts == 1, "{ticket:?}");
     assert_eq!(ticket.source, "component");
     eventually("everything handled is acked", || async { fleet.relay_status(world.platform()).expect("the inbox runs").lag == 0 }).await;
@@ -352,4 +356,85 @@ async fn a_replaced_relay_is_reconciled_and_its_events_are_not_mistaken_for_old_
     assert!(new_log.is_some() && new_log != old_log, "the cursor counts in the new log");
     fleet.component_token(&platform).await.expect("a ticket of the new simulator");
     fleet.stop_inbox(&platform).await.unwrap();
+}
+
+/// The story of field-notes #6: the EncodingAESKey stored here is wrong, so pushes fail at the
+/// padding step and are kept; once the right key is stored, retrying one opens and handles it.
+#[tokio::test]
+async fn a_push_that_failed_with_a_wrong_stored_key_is_handled_on_retry_once_the_key_is_fixed() {
+    let world = World::start(1).await;
+    inbox_with_ticket(&world).await;
+    let fleet = world.fleet();
+    let platform = world.platform().to_owned();
+    let name = fleet::platforms::secret::aes_key(&platform);
+    let set_key = |key: String| {
+        let (vault, name) = (fleet.vault().clone(), name.clone());
+        async move { fleet.store().write(move |tx| fleet::secrets::put_str(tx, &vault, &name, &key, 0)).await.unwrap() }
+    };
+
+    set_key("Zm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyMTI".to_owned()).await;
+    let mut events = fleet.subscribe();
+    fleet.request_ticket_push(&platform).await.unwrap();
+    let failed = World::wait_event(&mut events, |e| matches!(e, FleetEvent::PushReceived { ok: false, .. })).await;
+    let FleetEvent::PushReceived { inbox_id, kind: step, .. } = failed else { unreachable!() };
+    assert_eq!(step, "padding");
+
+    set_key(world.sandbox.info.platform.encoding_aes_key.clone()).await;
+    let retried = fleet.retry_inbox_item(inbox_id).await.unwrap();
+    assert_eq!((retried.state, retried.kind.as_deref(), retried.failed_step), (InboxState::Handled, Some("component_verify_ticket"), None));
+    World::wait_event(&mut events, |e| matches!(e, FleetEvent::TicketReceived { .. })).await;
+    let log = fleet.audit_log(None, 10).await.unwrap();
+    assert!(log.iter().any(|e| e.action == "inbox.retry" && e.result == "ok"), "{log:?}");
+    let again = fleet.retry_inbox_item(inbox_id).await.unwrap_err();
+    assert_eq!(again.code(), "conflict", "a handled item is not retried: {again}");
+}
+
+/// The merchant revokes at WeChat: the `unauthorized` push marks the mini program, and its actions
+/// are refused before calling WeChat.
+#[tokio::test]
+async fn an_unauthorized_push_marks_the_mini_program_revoked() {
+    let world = World::start(1).await;
+    inbox_with_ticket(&world).await;
+    let fleet = world.fleet();
+    let appid = world.authorize_directly(0).await;
+    fleet.authorizer_token(world.platform(), &appid).await.unwrap();
+
+    world.admin("/admin/revoke", serde_json::json!({ "authorizer_appid": appid })).await;
+    let pushed = item_where(fleet, "the unauthorized push is handled", |i| {
+        i.kind.as_deref() == Some("unauthorized") && i.state == InboxState::Handled
+    })
+    .await;
+    assert_eq!(pushed.subject.as_deref(), Some(appid.as_str()));
+    let error = fleet.with_authorizer_token(&appid, |_api, _aat| async { Ok::<_, wechat::api::Error>(()) }).await.unwrap_err();
+    assert!(matches!(error, fleet::FleetError::Revoked { .. }), "{error:?}");
+    assert!(fleet.token_info(fleet::tokens::TokenKind::Authorizer, &appid).await.unwrap().is_none(), "its token is dropped");
+}
+
+/// An audit result pushed to the mini program's message URL reaches the releases area for the
+/// appid of that URL.
+#[tokio::test]
+async fn an_audit_result_is_dispatched_for_the_appid_of_its_url() {
+    let world = World::start(1).await;
+    inbox_with_ticket(&world).await;
+    let fleet = world.fleet();
+    let appid = world.sandbox.info.merchants[0].appid.clone();
+    let xml = Event::WeappAuditSuccess(wechat::xml::WeappAuditSuccess {
+        header: wechat::xml::MessageHeader {
+            to_user_name: "gh_0123456789ab".to_owned(),
+            from_user_name: "o0000000000000000000000000000".to_owned(),
+            create_time: 1_700_000_000,
+        },
+        succ_time: 1_700_000_000,
+    })
+    .to_xml();
+    let push =
+        platform_crypt(&world).seal_push(&Addressee::ToUserName("gh_0123456789ab".to_owned()), &xml, "1700000000", "n", None, [1; 16]);
+    let url = format!("{}/wx/{RELAY_PLATFORM_ID}/app/{appid}?{}", world.sandbox.relay.base_url, push.query_string);
+    let response = reqwest::Client::new().post(url).body(push.body).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+
+    let item =
+        item_where(fleet, "the audit result is dispatched", |i| i.kind.as_deref() == Some("weapp_audit_success") && i.attempts >= 1).await;
+    assert_eq!((item.source.as_str(), item.appid.as_deref(), item.subject.as_deref()), ("app", Some(appid.as_str()), Some(appid.as_str())));
+    assert!(matches!(item.state, InboxState::Handled | InboxState::Retrying), "{item:?}");
 }
