@@ -90,6 +90,15 @@ impl Fleet {
         })
     }
 
+    /// The ticket health of every platform of the workspace (the UI's health lights).
+    pub async fn ticket_statuses(&self) -> Result<Vec<TicketStatus>> {
+        let mut statuses = Vec::new();
+        for platform in self.platforms().await? {
+            statuses.push(self.ticket_status(&platform.component_appid).await?);
+        }
+        Ok(statuses)
+    }
+
     /// The platform's valid ticket, or [`FleetError::TicketMissing`] (none yet, or older than 12 h),
     /// whose message says what to do.
     pub async fn current_ticket(&self, component_appid: &str) -> Result<SecretString> {

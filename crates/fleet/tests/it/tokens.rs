@@ -270,6 +270,7 @@ async fn without_a_ticket_younger_than_12_hours_the_error_says_what_to_do() {
     world.ticket().await;
     let status = fleet.ticket_status(platform).await.unwrap();
     assert!(status.valid && status.age_ms == Some(0), "{status:?}");
+    assert_eq!(fleet.ticket_statuses().await.unwrap(), [status]);
     clock.advance_ms(12 * HOUR_MS + 1);
     let status = fleet.ticket_status(platform).await.unwrap();
     assert!(!status.valid, "{status:?}");
