@@ -8,6 +8,7 @@ use fleet::apps::domains::{DomainChange, DomainMode};
 use fleet::apps::payment::PaymentInput;
 use fleet::apps::privacy::PrivacyTemplate;
 use fleet::{Fleet, FleetError, Result};
+use wechat::api::category::NewCategory;
 
 use crate::args::read_json;
 use crate::output::Output;
@@ -20,10 +21,13 @@ pub enum AppCommand {
         /// The mini program.
         appid: String,
     },
-    /// Categories: approved and under review.
+    /// Categories: approved and under review; or add one (`--add FIRST:SECOND`, ids from WeChat's category list).
     Categories {
         /// The mini program.
         appid: String,
+        /// Add this category (first-level id : second-level id).
+        #[arg(long, value_parser = parse_category)]
+        add: Option<(i64, i64)>,
     },
     /// Server domains: show, or change with a JSON file ({"action": "add|delete|set", "domains": {"requestdomain": [...]}}).
     Domains {
@@ -88,7 +92,10 @@ impl AppCommand {
                 let info = fleet.basic_info(&appid).await?;
                 out.show(&info, |i| serde_json::to_string_pretty(i).unwrap_or_default());
             }
-            AppCommand::Categories { appid } => {
+            AppCommand::Categories { appid, add } => {
+                if let Some((first, second)) = add {
+                    fleet.add_categories(&appid, vec![NewCategory { first, second, certicates: Vec::new() }]).await?;
+                }
                 let categories = fleet.categories(&appid).await?;
                 out.show(&categories, |c| serde_json::to_string_pretty(c).unwrap_or_default());
             }
@@ -158,6 +165,14 @@ impl AppCommand {
         }
         Ok(())
     }
+}
+
+fn parse_category(text: &str) -> std::result::Result<(i64, i64), String> {
+    let (first, second) = text.split_once(':').ok_or("FIRST:SECOND, e.g. 287:290")?;
+    Ok((
+        first.trim().parse().map_err(|_| "the first-level id is a number")?,
+        second.trim().parse().map_err(|_| "the second-level id is a number")?,
+    ))
 }
 
 fn batch_text<'a>(succeeded: u32, failed: u32, results: impl Iterator<Item = (&'a str, Option<&'a fleet::Problem>)>) -> String {

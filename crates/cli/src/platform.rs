@@ -15,6 +15,8 @@ pub enum PlatformCommand {
     Add(Box<AddArgs>),
     /// List the platforms with their ticket's age and the push URLs to enter at WeChat.
     List,
+    /// Ask WeChat to push a component_verify_ticket now (api_start_push_ticket).
+    PushTicket(crate::args::PlatformArg),
     /// Remove a platform and everything stored for it (WeChat is not told).
     Remove {
         /// The component appid.
@@ -55,6 +57,9 @@ pub struct AddArgs {
     /// Send API calls through the relay's egress proxy (its whitelisted IP), e.g. http://relay.example.com:3128.
     #[arg(long, requires = "relay_url")]
     proxy_url: Option<String>,
+    /// Where the consent pages are, when not WeChat's (a simulator's URL).
+    #[arg(long, hide = true)]
+    consent_origin: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -86,7 +91,7 @@ impl PlatformCommand {
                         api_base_url: args.api_base_url,
                         relay,
                         proxy_url: args.proxy_url,
-                        consent_origin: None,
+                        consent_origin: args.consent_origin,
                         sandbox: false,
                     })
                     .await?;
@@ -128,6 +133,13 @@ impl PlatformCommand {
                         text = "no platforms yet: `wxfleet platform add …`, or `wxfleet sandbox` for the simulated one".to_owned();
                     }
                     text + &format!("\nmaster key: {}", fleet.key_source())
+                });
+            }
+            PlatformCommand::PushTicket(platform) => {
+                let appid = platform.resolve(fleet).await?;
+                fleet.request_ticket_push(&appid).await?;
+                out.show(&serde_json::json!({ "requested": appid }), |_| {
+                    format!("WeChat pushes a ticket to {appid}'s authorization-event URL now; `wxfleet platform list` shows its age once it arrived")
                 });
             }
             PlatformCommand::Remove { appid } => {

@@ -248,6 +248,8 @@ impl Fleet {
 
     /// Removes a platform with its secrets, tokens and mini programs (WeChat is not told).
     pub async fn remove_platform(&self, component_appid: &str) -> Result<()> {
+        // Its pushes would otherwise keep arriving for rows that no longer exist.
+        self.stop_inbox(component_appid).await?;
         let appid = component_appid.to_owned();
         let outcome = self
             .store()

@@ -1,4 +1,7 @@
-//! The CLI's tests: the `wxfleet` binary as a user runs it.
+//! The CLI's tests: the `wxfleet` binary as a user runs it, with the simulator and the relay as
+//! their own processes where the test is about their interplay.
 
+mod procs;
 mod push;
+mod story;
 mod workspace;

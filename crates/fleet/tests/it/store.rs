@@ -24,7 +24,7 @@ fn input(appid: &str) -> PlatformInput {
 #[tokio::test]
 async fn a_new_workspace_is_migrated_and_says_where_its_key_is() {
     let ws = Workspace::new();
-    let version = ws.fleet.store().read(|conn| migrate::version(conn)).await.unwrap();
+    let version = ws.fleet.store().read(migrate::version).await.unwrap();
     assert_eq!(version, migrate::latest());
     assert_eq!(ws.fleet.key_source(), &KeySource::KeyFile { path: ws.dir.path().join("master.key") });
     #[cfg(unix)]
