@@ -11,6 +11,7 @@
 
 #[cfg(feature = "client")]
 pub mod api;
+pub mod calendar;
 pub mod crypto;
 pub mod errcode;
 pub mod selftest;

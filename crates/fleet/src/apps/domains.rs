@@ -54,16 +54,8 @@ pub struct DomainQuota {
 
 /// `(year, month)` of `unix_ms` in China time (UTC+8), where WeChat's months begin.
 fn year_month(unix_ms: i64) -> (i64, u32) {
-    // Howard Hinnant's days-to-civil algorithm.
-    let days = (unix_ms.div_euclid(1000) + 8 * 3600).div_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(month <= 2), month)
+    let (year, month, _) = wechat::calendar::beijing_date(unix_ms.div_euclid(1000));
+    (year, month)
 }
 
 fn quota(conn: &Connection, owner: &str, kind: QuotaKind, now_ms: i64) -> Result<DomainQuota> {

@@ -119,20 +119,9 @@ pub struct TempMedia {
 
 /// Years and months as WeChat counts them: calendar periods in China time (UTC+8).
 pub mod period {
-    const BEIJING_OFFSET_SECS: i64 = 8 * 3600;
-
     /// `(year, month)` of `unix_secs` in China time.
     pub fn year_month(unix_secs: i64) -> (i64, u32) {
-        // Howard Hinnant's days-to-civil algorithm.
-        let days = (unix_secs + BEIJING_OFFSET_SECS).div_euclid(86_400);
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        let year = yoe + era * 400 + i64::from(month <= 2);
+        let (year, month, _) = wechat::calendar::beijing_date(unix_secs);
         (year, month)
     }
 

@@ -1,12 +1,9 @@
 //! Day and month keys in China Standard Time (UTC+8): WeChat's daily and monthly limits (undo 5 a
 //! day and 10 a month, the monthly audit quota) reset at 00:00 Beijing time.
 
-const BEIJING_OFFSET_SECS: i64 = 8 * 3600;
-const DAY_SECS: i64 = 86_400;
-
 /// The Beijing calendar day of `now`, as days since 1970-01-01.
 pub fn day_key(now: i64) -> i64 {
-    (now + BEIJING_OFFSET_SECS).div_euclid(DAY_SECS)
+    wechat::calendar::beijing_day(now)
 }
 
 /// The Beijing calendar month of `now`, as `yyyymm`.
@@ -15,19 +12,9 @@ pub fn month_key(now: i64) -> i64 {
     year * 100 + month
 }
 
-/// Year, month (1–12) and day (1–31) of a day count since 1970-01-01 (proleptic Gregorian;
-/// Howard Hinnant's `civil_from_days`).
 fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
+    let (year, month, day) = wechat::calendar::civil_from_days(days);
+    (year, i64::from(month), i64::from(day))
 }
 
 #[cfg(test)]
