@@ -22,6 +22,10 @@ use wxfleet_relay::server::{self, system_clock, RelayState, Started};
 use wxfleet_relay::store::{EventStore, Store};
 use wxfleet_relay::RelayConfig;
 
+/// The allocator (see Cargo.toml): measurably cheaper per push than the system's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "wxfleet-relay",

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use axum_server::Handle;
 
-use super::{retention, router, tls, RelayState};
+use super::{activity, retention, service, tls, RelayState};
 use crate::store::EventStore;
 
 /// How long in-flight requests get to finish after a shutdown signal.
@@ -52,9 +52,10 @@ pub async fn serve<S: EventStore>(
         None => None,
     };
     let handle: Handle<SocketAddr> = Handle::new();
-    let app = router(state.clone()).into_make_service();
+    let app = axum::ServiceExt::<axum::extract::Request>::into_make_service(service(state.clone()));
 
     let retention = tokio::spawn(retention::run(state.clone()));
+    let activity = tokio::spawn(activity::run(state.clone()));
     let stopper = {
         let (handle, state) = (handle.clone(), state.clone());
         tokio::spawn(async move {
@@ -83,6 +84,7 @@ pub async fn serve<S: EventStore>(
         _ => axum_server::bind(addr).handle(handle).serve(app).await,
     };
     retention.abort();
+    activity.abort();
     stopper.abort();
     announcer.abort();
     served.map_err(|source| ServeError::Io { addr, source })

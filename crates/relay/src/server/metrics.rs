@@ -98,6 +98,16 @@ impl Metrics {
         self.rejected[index].fetch_add(1, Ordering::Relaxed);
     }
 
+    /// How many pushes were stored and answered `success` so far.
+    pub fn accepted_total(&self) -> u64 {
+        self.latency.counts.iter().map(|c| c.load(Ordering::Relaxed)).sum()
+    }
+
+    /// How many pushes were refused so far, for any reason.
+    pub fn rejected_total(&self) -> u64 {
+        self.rejected.iter().map(|c| c.load(Ordering::Relaxed)).sum()
+    }
+
     /// How many pushes were refused for `reason` so far.
     pub fn rejected_count(&self, reason: Rejection) -> u64 {
         let index = Rejection::ALL.iter().position(|&r| r == reason).unwrap_or(0);
@@ -213,6 +223,7 @@ mod tests {
         assert!(text.contains("wxfleet_relay_pushes_accepted_total{platform=\"p1\",source=\"app\"} 2\n"), "{text}");
         assert!(text.contains("wxfleet_relay_pushes_rejected_total{reason=\"bad_signature\"} 1\n"), "{text}");
         assert!(text.contains("wxfleet_relay_pushes_rejected_total{reason=\"oversize\"} 0\n"), "{text}");
+        assert_eq!((metrics.accepted_total(), metrics.rejected_total()), (3, 1));
     }
 
     #[test]

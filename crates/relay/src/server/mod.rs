@@ -14,9 +14,11 @@
 //! [`router`] builds the whole surface around a [`RelayState`] (any [`EventStore`]); [`serve`]
 //! runs it on a socket (plain or built-in TLS) with the retention task and graceful shutdown.
 
+mod activity;
 mod authorize;
 mod bearer;
 mod devices;
+mod front;
 mod health;
 mod ingest;
 mod listen;
@@ -142,8 +144,17 @@ impl<S: EventStore> RelayState<S> {
     }
 }
 
-/// The relay's routes around `state`.
+/// The relay's routes around `state`. WeChat's pushes are taken before the routing ([`front`]).
 pub fn router<S: EventStore>(state: RelayState<S>) -> Router {
+    Router::new().fallback_service(service(state))
+}
+
+/// What [`serve`] runs: the push fast path in front of the routes.
+fn service<S: EventStore>(state: RelayState<S>) -> front::Front<S> {
+    front::Front::new(state.clone(), routes(state))
+}
+
+fn routes<S: EventStore>(state: RelayState<S>) -> Router {
     Router::new()
         .route("/wx/{platform}/component", post(ingest::component::<S>))
         .route("/wx/{platform}/app/{appid}", post(ingest::app::<S>))

@@ -8,6 +8,7 @@
 //! Other processes may open the same file at the same time (`wxfleet-relay device add` next to a
 //! running `serve`): SQLite's locks serialise them, `busy_timeout` makes them wait instead of fail.
 
+mod append;
 mod schema;
 mod writer;
 
@@ -19,6 +20,7 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Row};
 
 use super::credential::{credential_hash, new_credential, new_log_id};
 use super::{AuthorizeLink, DeviceId, DeviceInfo, EventStore, NewDevice, NewEvent, Pull, Source, StoreError, StoredEvent};
+use append::Append;
 use writer::{Job, Pending};
 
 /// How long a statement waits for another process's lock before failing.
@@ -73,6 +75,19 @@ impl SqliteStore {
         F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
     {
         let (job, answer) = Pending::job(work);
+        self.writer.send(job).map_err(|_| writer_stopped())?;
+        answer.await.map_err(|_| writer_stopped())?
+    }
+
+    /// [`write`](Self::write) for `work` that runs exactly ONE SQL statement: it needs no savepoint
+    /// of its own (SQLite undoes a failed statement by itself), which is a third of an append's
+    /// statements.
+    async fn write_statement<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let (job, answer) = Pending::statement(work);
         self.writer.send(job).map_err(|_| writer_stopped())?;
         answer.await.map_err(|_| writer_stopped())?
     }
@@ -187,12 +202,10 @@ fn purged_through(conn: &Connection) -> rusqlite::Result<i64> {
 
 impl EventStore for SqliteStore {
     async fn append(&self, event: NewEvent) -> Result<i64, StoreError> {
-        self.write(move |conn| {
-            conn.prepare_cached("INSERT INTO events (platform, source, appid, query, body, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
-                .execute(params![event.platform, event.source.as_str(), event.appid, event.query, event.body, event.received_at])?;
-            Ok(conn.last_insert_rowid())
-        })
-        .await
+        // Batched with the appends waiting beside it (`append`).
+        let (job, answer) = Append::job(event);
+        self.writer.send(job).map_err(|_| writer_stopped())?;
+        answer.await.map_err(|_| writer_stopped())?
     }
 
     fn log_id(&self) -> &str {
@@ -220,7 +233,7 @@ impl EventStore for SqliteStore {
     }
 
     async fn ack(&self, device: DeviceId, seq: i64) -> Result<(), StoreError> {
-        self.write(move |conn| {
+        self.write_statement(move |conn| {
             conn.prepare_cached("UPDATE devices SET acked_seq = MAX(acked_seq, ?2) WHERE id = ?1")?.execute(params![device, seq])?;
             Ok(())
         })
@@ -281,7 +294,7 @@ impl EventStore for SqliteStore {
 
     async fn authenticate(&self, credential: &str, now_ms: i64) -> Result<Option<DeviceId>, StoreError> {
         let hash = credential_hash(credential);
-        self.write(move |conn| {
+        self.write_statement(move |conn| {
             Ok(conn
                 .prepare_cached("UPDATE devices SET last_seen = ?2 WHERE credential_sha256 = ?1 AND revoked_at IS NULL RETURNING id")?
                 .query_row(params![hash, now_ms], |row| row.get(0))

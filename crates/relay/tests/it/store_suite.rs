@@ -90,12 +90,18 @@ pub async fn concurrent_appends<S: EventStore>(store: Arc<S>) {
         })
         .collect();
     let mut seqs = BTreeSet::new();
+    let mut answered = std::collections::BTreeMap::new();
     for task in tasks {
-        let (_, seq) = task.await.unwrap();
+        let (n, seq) = task.await.unwrap();
         assert!(seqs.insert(seq), "seq {seq} handed out twice");
+        answered.insert(seq, format!("<xml>{n}</xml>"));
     }
     let pull = store.pull(0, 1000).await.unwrap();
     assert_eq!(pull.events.iter().map(|e| e.seq).collect::<BTreeSet<_>>(), seqs);
+    // Appends committed together (one group, one multi-row insert) each learn their own seq.
+    for e in &pull.events {
+        assert_eq!(Some(&e.body), answered.get(&e.seq), "append answered seq {} but that seq holds another event", e.seq);
+    }
     assert!(pull.events.windows(2).all(|w| w[0].seq < w[1].seq));
     let bodies: BTreeSet<_> = pull.events.iter().map(|e| e.body.clone()).collect();
     assert_eq!(bodies.len(), 200);
@@ -398,6 +404,45 @@ async fn sqlite_is_in_wal_mode() {
     assert!(dir.path().join("relay.db-wal").exists());
     let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
     assert_eq!(version, SqliteStore::schema_version());
+}
+
+/// A burst that queues behind another process's write lock is committed as one group of multi-row
+/// inserts; one row SQLite refuses (a trigger here) fails only its own append, and the others get
+/// seqs without a hole.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_a_refused_row_does_not_fail_the_appends_inserted_with_it() {
+    let (store, dir) = sqlite();
+    let store = Arc::new(store);
+    let other = rusqlite::Connection::open(dir.path().join("relay.db")).unwrap();
+    other
+        .execute_batch(
+            "CREATE TRIGGER poison BEFORE INSERT ON events WHEN NEW.body = '<xml>poison</xml>'
+             BEGIN SELECT RAISE(ABORT, 'poisoned'); END;
+             BEGIN IMMEDIATE;",
+        )
+        .unwrap();
+    let tasks: Vec<_> = (0..100)
+        .map(|n| {
+            let store = Arc::clone(&store);
+            let body = if n == 37 { "<xml>poison</xml>".to_owned() } else { format!("<xml>{n}</xml>") };
+            tokio::spawn(async move { store.append(event(n, Source::App, &body)).await })
+        })
+        .collect();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(tasks.iter().all(|t| !t.is_finished()), "nothing commits while another process holds the write lock");
+    other.execute_batch("COMMIT").unwrap();
+    let results: Vec<_> = futures::future::join_all(tasks).await.into_iter().map(|r| r.unwrap()).collect();
+    assert!(results[37].as_ref().is_err_and(|e| e.to_string().contains("poisoned")), "{:?}", results[37]);
+    let seqs: BTreeSet<i64> = results.iter().filter_map(|r| r.as_ref().ok().copied()).collect();
+    assert_eq!(seqs, (1..=99).collect(), "99 appends, consecutive seqs");
+    let pull = store.pull(0, 1000).await.unwrap();
+    assert_eq!(pull.events.len(), 99);
+    for (n, result) in results.iter().enumerate() {
+        if let Ok(seq) = result {
+            let stored = pull.events.iter().find(|e| e.seq == *seq).unwrap();
+            assert_eq!(stored.body, format!("<xml>{n}</xml>"), "seq {seq} belongs to append {n}");
+        }
+    }
 }
 
 #[tokio::test]

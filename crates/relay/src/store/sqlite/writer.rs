@@ -4,13 +4,15 @@
 //! runtime, and committing every job that is already waiting in ONE transaction (group commit)
 //! turns a burst of N pushes into one fsync instead of N, while each job still gets its answer
 //! only after the commit that holds it has returned. Each job runs inside its own savepoint, so one
-//! failing job does not take the others down with it.
+//! failing job does not take the others down with it — except a job of one statement (an append),
+//! which needs none: SQLite undoes a failed statement by itself and leaves the transaction open.
 
 use std::sync::mpsc;
 
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 
+use super::append::{self, Append};
 use crate::store::StoreError;
 
 /// At most this many jobs share one commit (bounds the latency of the first one in the group).
@@ -20,6 +22,12 @@ const MAX_GROUP: usize = 512;
 pub(crate) trait Job: Send {
     /// Runs inside the open transaction; false when it failed (its savepoint is rolled back).
     fn run(&mut self, conn: &Connection) -> bool;
+    /// True when the job is one SQL statement: it runs without a savepoint of its own.
+    fn single_statement(&self) -> bool;
+    /// An append: inserted together with the appends beside it in the group ([`append`](super::append)).
+    fn as_append(&mut self) -> Option<&mut Append> {
+        None
+    }
     /// Called once the group's commit returned (`Ok`) or failed (`Err`, the group's changes are gone).
     fn finish(self: Box<Self>, commit: Result<(), String>);
 }
@@ -27,6 +35,7 @@ pub(crate) trait Job: Send {
 /// A job computing a `T`, answered on a oneshot channel after the commit.
 pub(crate) struct Pending<T, F> {
     work: Option<F>,
+    single_statement: bool,
     result: Option<Result<T, StoreError>>,
     reply: oneshot::Sender<Result<T, StoreError>>,
 }
@@ -38,8 +47,17 @@ where
 {
     /// A job and the receiver of its answer.
     pub(crate) fn job(work: F) -> (Box<dyn Job>, oneshot::Receiver<Result<T, StoreError>>) {
+        Self::boxed(work, false)
+    }
+
+    /// A job that runs exactly one SQL statement (no savepoint needed), and the receiver of its answer.
+    pub(crate) fn statement(work: F) -> (Box<dyn Job>, oneshot::Receiver<Result<T, StoreError>>) {
+        Self::boxed(work, true)
+    }
+
+    fn boxed(work: F, single_statement: bool) -> (Box<dyn Job>, oneshot::Receiver<Result<T, StoreError>>) {
         let (reply, answer) = oneshot::channel();
-        (Box::new(Pending { work: Some(work), result: None, reply }), answer)
+        (Box::new(Pending { work: Some(work), single_statement, result: None, reply }), answer)
     }
 }
 
@@ -56,6 +74,10 @@ where
         let ok = result.is_ok();
         self.result = Some(result);
         ok
+    }
+
+    fn single_statement(&self) -> bool {
+        self.single_statement
     }
 
     fn finish(self: Box<Self>, commit: Result<(), String>) {
@@ -91,15 +113,44 @@ pub(crate) fn run(conn: Connection, jobs: mpsc::Receiver<Box<dyn Job>>) {
 fn commit_group(conn: &Connection, group: &mut [Box<dyn Job>]) -> Result<(), String> {
     // IMMEDIATE: take the write lock now (another process — `device add` — may hold it; busy_timeout waits).
     conn.execute_batch("BEGIN IMMEDIATE").map_err(|e| e.to_string())?;
-    for job in group.iter_mut() {
-        if let Err(e) = run_in_savepoint(conn, job.as_mut()) {
-            let _ = conn.execute_batch("ROLLBACK");
-            return Err(e);
-        }
+    if let Err(e) = run_jobs(conn, group) {
+        let _ = conn.execute_batch("ROLLBACK");
+        return Err(e);
     }
     if let Err(e) = conn.execute_batch("COMMIT") {
         let _ = conn.execute_batch("ROLLBACK");
         return Err(e.to_string());
+    }
+    Ok(())
+}
+
+/// Runs the group's jobs in order in the open transaction, each run of appends as multi-row inserts.
+fn run_jobs(conn: &Connection, group: &mut [Box<dyn Job>]) -> Result<(), String> {
+    let mut rest = group;
+    while let Some(first) = rest.first_mut() {
+        if first.as_append().is_none() {
+            run_job(conn, first.as_mut())?;
+            rest = &mut rest[1..];
+            continue;
+        }
+        let run = rest.iter_mut().position(|job| job.as_append().is_none()).unwrap_or(rest.len());
+        let (appends, tail) = rest.split_at_mut(run);
+        let mut appends: Vec<&mut Append> = appends.iter_mut().filter_map(|job| job.as_append()).collect();
+        append::insert_all(conn, &mut appends)?;
+        rest = tail;
+    }
+    Ok(())
+}
+
+/// Runs one job in the open transaction; `Err` only when the transaction itself is gone.
+fn run_job(conn: &Connection, job: &mut dyn Job) -> Result<(), String> {
+    if !job.single_statement() {
+        return run_in_savepoint(conn, job);
+    }
+    // A failed statement is undone by SQLite alone, the transaction stays open — unless the error
+    // was one that rolls the whole transaction back (I/O, disk full): then the group is lost.
+    if !job.run(conn) && conn.is_autocommit() {
+        return Err("the transaction was rolled back by a failed statement".to_owned());
     }
     Ok(())
 }
