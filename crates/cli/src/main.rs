@@ -10,6 +10,7 @@ mod merchant;
 mod output;
 mod platform;
 mod push;
+mod relay;
 mod sandbox;
 mod template;
 mod version;
@@ -62,6 +63,9 @@ enum Command {
     /// Pushes received through the relay (the inbox), and the receiver.
     #[command(subcommand)]
     Events(events::EventsCommand),
+    /// The platform's relay: does it answer, accept this desktop, how many pushes wait.
+    #[command(subcommand)]
+    Relay(relay::RelayCommand),
     /// Run the simulated WeChat and a relay on loopback with demo merchants, until Ctrl-C.
     Sandbox(sandbox::SandboxArgs),
     /// Explain a WeChat errcode: meaning and what to do (zh-CN and en).
@@ -115,6 +119,7 @@ async fn run(command: Command, dir: &std::path::Path, out: Output) -> Result<()>
         Command::Version(command) => command.run(&fleet, out).await,
         Command::Campaign(command) => command.run(&fleet, out).await,
         Command::Events(command) => command.run(&fleet, out).await,
+        Command::Relay(command) => command.run(&fleet, out).await,
         Command::Ext(command) => command.run(&fleet, out).await,
         Command::Log { appid, limit } => {
             let entries = fleet.audit_log(appid.as_deref(), limit).await?;

@@ -125,6 +125,8 @@ async fn merchants_authorize_a_killed_campaign_resumes_and_a_release_reverts() {
             &cloud.sim_url,
         ],
     );
+    let check = wxfleet_ok(ws, &["relay", "status"]);
+    assert_eq!((check["healthy"].as_bool(), check["credential_accepted"].as_bool()), (Some(true), Some(true)), "{check}");
     let receiver = wxfleet_spawn(ws, &["events", "pull"]);
     wxfleet_ok(ws, &["platform", "push-ticket"]);
     eventually("a ticket arrives through the relay", 30, || wxfleet_ok(ws, &["platform", "list"])[0]["ticket"]["valid"] == true).await;

@@ -21,6 +21,7 @@
 //! the handler leaves a `pending` row that the timer picks up.
 
 mod dispatch;
+mod health;
 mod intake;
 mod items;
 mod open;
@@ -34,6 +35,7 @@ use tokio::task::JoinHandle;
 use wxfleet_relay::client::{Delivery, DeliveryOptions, RelayClient, RelayState, RelayStatus, StopReason};
 
 pub use dispatch::{retry_delay_ms, MAX_ATTEMPTS};
+pub use health::RelayCheck;
 pub use items::{InboxFilter, InboxItem, InboxItemDetail, InboxState};
 pub use open::PushDiagnosis;
 

@@ -89,3 +89,27 @@ async fn the_sandbox_adds_its_platform_with_the_relay_urls() {
     assert_eq!(platform.component_push_url().unwrap(), format!("{}/wx/demo/component", world.sandbox.relay.base_url));
     assert_eq!(world.sandbox.info.merchants.len(), 3);
 }
+
+#[tokio::test]
+async fn a_relay_check_tells_a_wrong_credential_from_a_working_relay() {
+    let world = World::start(1).await;
+    let fleet = world.fleet();
+    let check = fleet.check_relay(world.platform()).await.unwrap();
+    assert!(check.healthy && check.credential_accepted, "{check:?}");
+    assert!(check.waiting.is_some() && check.problem.is_none(), "{check:?}");
+
+    // The same platform with a credential the relay never issued.
+    let platform = fleet.platform(world.platform()).await.unwrap();
+    let mut input = input(world.platform());
+    input.encoding_aes_key = world.sandbox.info.platform.encoding_aes_key.clone();
+    input.api_base_url = Some(platform.api_base_url.clone());
+    input.relay = Some(fleet::platforms::RelayInput {
+        url: platform.relay_url.clone().unwrap(),
+        platform_id: "demo".to_owned(),
+        credential: "wxr_not_a_real_credential".to_owned(),
+    });
+    fleet.add_platform(input).await.unwrap();
+    let check = fleet.check_relay(world.platform()).await.unwrap();
+    assert!(check.healthy && !check.credential_accepted, "{check:?}");
+    assert!(check.problem.unwrap().contains("wxfleet-relay device add"));
+}
