@@ -324,7 +324,7 @@ impl Fleet {
         let ctx = steps::Ctx::new(self.clone(), id, campaign.spec.clone());
         let unknown = self.store().read(move |conn| store::submitting_items(conn, id)).await?;
         for item in unknown {
-            let (outcome, _) = ctx.run(item, steps::Step::Submit).await.clone();
+            let (outcome, _) = ctx.run(item, steps::Step::Settle).await;
             if let steps::StepOutcome::Pause(reason) | steps::StepOutcome::StopQuota(reason) = outcome {
                 tracing::warn!(campaign = id, item, %reason, "a submission could not be looked up while cancelling");
             }

@@ -40,6 +40,8 @@ pub enum Step {
     Poll,
     /// Release (or find out whether the last release went through).
     Release,
+    /// Only find out whether a submission whose answer was lost went through (cancelling).
+    Settle,
 }
 
 /// How a step ended for the campaign.
@@ -182,6 +184,7 @@ impl Ctx {
                 Step::Submit => self.submit(&item).await,
                 Step::Poll => self.poll(&item).await,
                 Step::Release => self.release(&item).await,
+                Step::Settle => self.settle(&item).await,
             },
             Err(e) => Err(e),
         };
@@ -403,6 +406,17 @@ impl Ctx {
         }
     }
 
+    /// [`Ctx::settle_submission`] alone: never submits.
+    async fn settle(&self, item: &ItemRow) -> Result<StepOutcome> {
+        if item.state != ItemState::Submitting {
+            return Ok(StepOutcome::Moved);
+        }
+        match self.settle_submission(item).await {
+            Ok(_) => Ok(StepOutcome::Moved),
+            Err(e) => self.setback(item, e, ItemState::Submitting).await,
+        }
+    }
+
     async fn take_budget(&self, appid: &str) -> Result<bool> {
         if let Some(taken) = self.budget.take_known() {
             return Ok(taken);
@@ -447,7 +461,14 @@ impl Ctx {
     // ---- poll --------------------------------------------------------------------------------
 
     async fn poll(&self, item: &ItemRow) -> Result<StepOutcome> {
-        let Some(row) = item.audit_row else { return Ok(StepOutcome::Moved) };
+        let Some(row) = item.audit_row else {
+            // Cannot happen (the audit record is written with the submission); never poll in a loop.
+            let problem = FleetError::Store(format!("campaign item {} is under audit without an audit record", item.id)).problem();
+            let (id, now) = (item.id, self.now());
+            let write = store::Setback { state: ItemState::Failed, next_at: None, problem, attempt: false, privacy_wait: false };
+            self.write(move |tx| store::setback(tx, id, &write, now)).await?;
+            return Ok(StepOutcome::Moved);
+        };
         self.pace.wait().await;
         let answer = match item.auditid {
             Some(auditid) => calls::auditstatus(&self.fleet, &item.appid, auditid).await.map(|a| Some((a.status, a.reason, a.screenshot))),

@@ -343,3 +343,28 @@ async fn preflight_reports_each_app_and_writes_nothing_at_wechat() {
     assert!(sim.values().all(|a| a.trial.is_none() && a.audits.is_empty()), "pre-flight only reads");
     assert!(fleet.campaigns().await.unwrap().iter().any(|c| c.id == view.campaign.id && c.state == CampaignState::Ready));
 }
+
+#[tokio::test]
+async fn audit_pushes_through_the_relay_advance_the_campaign_without_polling() {
+    let world = World::start(10).await;
+    let apps = ready_apps(&world, 10, 0).await;
+    let fleet = world.fleet();
+    fleet.start_inbox(world.platform()).await.unwrap();
+    let template = template_id(&world, "1.1.0").await;
+    world.admin("/admin/audit-rules", json!({ "authorizer_appid": apps[3], "outcomes": ["fail"] })).await;
+    world.admin("/admin/audit-rules", json!({ "authorizer_appid": apps[4], "outcomes": ["delay"] })).await;
+    // Polling an hour after submission: only the pushes (simulator → relay → inbox) can move the audits.
+    let retry = RetryPolicy { audit_poll_after_ms: 3_600_000, ..quick_retry() };
+    let spec = CampaignSpec { retry, ..campaign_spec(&world, template, "1.1.0", Targets::All) };
+    let id = fleet.create_campaign(spec).await.unwrap().campaign.id;
+    fleet.start_campaign(id).await.unwrap();
+    let campaign = tokio::time::timeout(Duration::from_secs(60), fleet.wait_campaign(id)).await.expect("pushes came").unwrap();
+    assert_eq!((campaign.state, campaign.counts.released, campaign.counts.rejected), (CampaignState::Done, 9, 1), "{campaign:?}");
+    let delayed = fleet.versions(&apps[4]).await.unwrap();
+    let results: Vec<_> = delayed.events.iter().rev().map(|e| e.kind).filter(|k| k.as_str().starts_with("audit_")).collect();
+    use fleet::releases::EventKind::{AuditDelayed, AuditPassed};
+    assert_eq!(results, [AuditDelayed, AuditPassed], "the delay push, then the pass");
+    let rejected = fleet.versions(&apps[3]).await.unwrap().audits.remove(0);
+    assert!(rejected.reason.is_some() && !rejected.screenshots.is_empty(), "{rejected:?}");
+    fleet.stop_inbox(world.platform()).await.unwrap();
+}
