@@ -38,3 +38,22 @@ impl RunnerLock {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_runner_per_campaign_until_it_lets_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("wxfleet.db")).unwrap();
+        // Another handle on the same database, as another process would have.
+        let other = Store::open(&dir.path().join("wxfleet.db")).unwrap();
+        let held = RunnerLock::acquire(&store, 7).unwrap();
+        let refused = RunnerLock::acquire(&other, 7).unwrap_err();
+        assert!(refused.to_string().contains("another wxfleet process"), "{refused}");
+        RunnerLock::acquire(&other, 8).expect("another campaign is free");
+        drop(held);
+        RunnerLock::acquire(&other, 7).expect("free once the runner ends");
+    }
+}

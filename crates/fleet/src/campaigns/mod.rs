@@ -395,6 +395,12 @@ impl Fleet {
         self.store().read(store::campaigns).await
     }
 
+    /// Whether campaign `id` runs in this process. A campaign stored as `running` that does not run
+    /// here was interrupted (the process that ran it ended): [`Fleet::resume_campaign`] goes on.
+    pub fn campaign_running_here(&self, id: i64) -> bool {
+        self.campaign_runners().is_running(id)
+    }
+
     /// Waits until this process's runner of campaign `id` stops by itself (done, paused, stopped);
     /// returns the campaign then. Returns at once when it does not run here.
     pub async fn wait_campaign(&self, id: i64) -> Result<Campaign> {
