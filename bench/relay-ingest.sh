@@ -17,7 +17,7 @@ source "$(dirname "$0")/../scripts/lib.sh"
 
 DURATION="${DURATION:-10}"
 CONNECTIONS="${CONNECTIONS:-64}"
-read -r -a RATES <<<"${RATES:-200 1000 2000}"
+read -r -a RATES <<<"${RATES-200 1000 2000}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 RESULTS="${RESULTS:-$CARGO_TARGET_DIR/relay-ingest-results.jsonl}"
 PLATFORM=bench
