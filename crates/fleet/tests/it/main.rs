@@ -2,14 +2,14 @@
 
 mod support;
 
-mod store;
-mod templates;
-mod ext;
-mod merchants;
-mod links;
 mod apps;
-mod tokens;
-mod inbox;
-mod releases;
 mod campaigns;
 mod crash;
+mod ext;
+mod inbox;
+mod links;
+mod merchants;
+mod releases;
+mod store;
+mod templates;
+mod tokens;
