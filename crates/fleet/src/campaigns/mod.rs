@@ -17,6 +17,7 @@
 //! * [`lock`] — one runner per campaign across processes.
 
 pub mod lock;
+pub mod model;
 pub mod pace;
 pub mod preflight;
 pub mod runner;

@@ -9,6 +9,7 @@ use std::time::Duration;
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use wechat::api::domain::ServerDomains;
 use wechat::api::privacy::GetprivacysettingRequest;
 use wechat::AuthorizerToken;
 
@@ -238,12 +239,12 @@ async fn check_domains(fleet: &Fleet, needs: &Requirements, appid: &str, pace: &
     };
     let mut missing: Vec<String> = Vec::new();
     for (field, wanted, have) in [
-        ("requestdomain", &needs.requestdomain, &domains.requestdomain),
-        ("wsrequestdomain", &needs.wsrequestdomain, &domains.wsrequestdomain),
-        ("uploaddomain", &needs.uploaddomain, &domains.uploaddomain),
-        ("downloaddomain", &needs.downloaddomain, &domains.downloaddomain),
-        ("udpdomain", &needs.udpdomain, &domains.udpdomain),
-        ("tcpdomain", &needs.tcpdomain, &domains.tcpdomain),
+        ("requestdomain", &needs.domains.requestdomain, &domains.requestdomain),
+        ("wsrequestdomain", &needs.domains.wsrequestdomain, &domains.wsrequestdomain),
+        ("uploaddomain", &needs.domains.uploaddomain, &domains.uploaddomain),
+        ("downloaddomain", &needs.domains.downloaddomain, &domains.downloaddomain),
+        ("udpdomain", &needs.domains.udpdomain, &domains.udpdomain),
+        ("tcpdomain", &needs.domains.tcpdomain, &domains.tcpdomain),
     ] {
         missing.extend(wanted.iter().filter(|d| !have.contains(d)).map(|d| format!("{field} {d}")));
     }
@@ -274,17 +275,7 @@ async fn check_domains(fleet: &Fleet, needs: &Requirements, appid: &str, pace: &
 }
 
 fn needs_domains(needs: &Requirements) -> bool {
-    [
-        &needs.requestdomain,
-        &needs.wsrequestdomain,
-        &needs.uploaddomain,
-        &needs.downloaddomain,
-        &needs.udpdomain,
-        &needs.tcpdomain,
-        &needs.webviewdomain,
-    ]
-    .iter()
-    .any(|list| !list.is_empty())
+    needs.domains != ServerDomains::default() || !needs.webviewdomain.is_empty()
 }
 
 /// A read, paced, retried twice on transient errors.

@@ -5,6 +5,7 @@
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use wechat::api::domain::ServerDomains;
 
 use crate::error::{FleetError, Result};
 use crate::ext::schema;
@@ -41,24 +42,10 @@ pub struct Screenshot {
 /// `setwebviewdomain`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Requirements {
-    /// `https://` domains `wx.request` calls.
-    #[serde(default)]
-    pub requestdomain: Vec<String>,
-    /// `wss://` domains of sockets.
-    #[serde(default)]
-    pub wsrequestdomain: Vec<String>,
-    /// `https://` upload domains.
-    #[serde(default)]
-    pub uploaddomain: Vec<String>,
-    /// `https://` download domains.
-    #[serde(default)]
-    pub downloaddomain: Vec<String>,
-    /// `udp://` domains.
-    #[serde(default)]
-    pub udpdomain: Vec<String>,
-    /// `tcp://` domains.
-    #[serde(default)]
-    pub tcpdomain: Vec<String>,
+    /// The server domains (`requestdomain`, `wsrequestdomain`, `uploaddomain`, `downloaddomain`,
+    /// `udpdomain`, `tcpdomain`), flat in the JSON as in `modify_domain`.
+    #[serde(flatten)]
+    pub domains: ServerDomains,
     /// `https://` domains `<web-view>` opens.
     #[serde(default)]
     pub webviewdomain: Vec<String>,
@@ -102,12 +89,12 @@ pub fn check(mut meta: TemplateMeta) -> Result<TemplateMeta> {
     }
     let r = &mut meta.requirements;
     let domain_fields: [(&str, &mut Vec<String>, &[&str]); 7] = [
-        ("requestdomain", &mut r.requestdomain, &["https://"]),
-        ("wsrequestdomain", &mut r.wsrequestdomain, &["wss://"]),
-        ("uploaddomain", &mut r.uploaddomain, &["https://"]),
-        ("downloaddomain", &mut r.downloaddomain, &["https://"]),
-        ("udpdomain", &mut r.udpdomain, &["udp://"]),
-        ("tcpdomain", &mut r.tcpdomain, &["tcp://"]),
+        ("requestdomain", &mut r.domains.requestdomain, &["https://"]),
+        ("wsrequestdomain", &mut r.domains.wsrequestdomain, &["wss://"]),
+        ("uploaddomain", &mut r.domains.uploaddomain, &["https://"]),
+        ("downloaddomain", &mut r.domains.downloaddomain, &["https://"]),
+        ("udpdomain", &mut r.domains.udpdomain, &["udp://"]),
+        ("tcpdomain", &mut r.domains.tcpdomain, &["tcp://"]),
         ("webviewdomain", &mut r.webviewdomain, &["https://"]),
     ];
     for (field, domains, schemes) in domain_fields {

@@ -4,6 +4,7 @@
 use fleet::templates::{RequiredCategory, Requirements, Screenshot, TemplateMeta, LIBRARY_CAP};
 use fleet::{Fleet, FleetError};
 use serde_json::json;
+use wechat::api::domain::ServerDomains;
 use wechat::api::template::{AddtotemplateRequest, TemplateType};
 use wechat::api::ComponentToken;
 
@@ -31,7 +32,7 @@ fn shop_meta() -> TemplateMeta {
             "required": ["shopName"]
         })),
         requirements: Requirements {
-            requestdomain: vec![" https://api.shop.example.com/ ".to_owned()],
+            domains: ServerDomains { requestdomain: vec![" https://api.shop.example.com/ ".to_owned()], ..ServerDomains::default() },
             webviewdomain: vec!["https://h5.shop.example.com".to_owned()],
             privacy_keys: vec!["UserInfo".to_owned(), "Location".to_owned()],
             categories: vec![RequiredCategory { first: 304, second: 306, name: "商家自营 > 服装/鞋/箱包".to_owned() }],
@@ -62,7 +63,7 @@ async fn sync_copies_the_demo_library_and_keeps_metadata_across_syncs() {
 
     let newest = templates[0].template_id;
     let stored = fleet.set_template_meta(platform, newest, shop_meta()).await.unwrap();
-    assert_eq!(stored.requirements.requestdomain, ["https://api.shop.example.com"], "trimmed, no trailing slash");
+    assert_eq!(stored.requirements.domains.requestdomain, ["https://api.shop.example.com"], "trimmed, no trailing slash");
 
     let again = fleet.sync_templates(platform).await.unwrap();
     assert!(again.added.is_empty() && again.gone.is_empty(), "{again:?}");
@@ -144,7 +145,7 @@ async fn an_invalid_ext_schema_is_refused_with_every_problem() {
         ext_schema: Some(json!({ "type": "object", "properties": { "shopName": { "type": "text" }, "count": { "minimum": "one" } } })),
         screenshots: vec![Screenshot { path: " ".to_owned(), caption: String::new() }],
         requirements: Requirements {
-            requestdomain: vec!["http://api.example.com".to_owned()],
+            domains: ServerDomains { requestdomain: vec!["http://api.example.com".to_owned()], ..ServerDomains::default() },
             webviewdomain: vec!["https://h5.example.com/path".to_owned()],
             min_base_library: Some("two".to_owned()),
             ..Requirements::default()
