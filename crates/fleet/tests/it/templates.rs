@@ -37,7 +37,6 @@ fn shop_meta() -> TemplateMeta {
             privacy_keys: vec!["UserInfo".to_owned(), "Location".to_owned()],
             categories: vec![RequiredCategory { first: 304, second: 306, name: "商家自营 > 服装/鞋/箱包".to_owned() }],
             min_base_library: Some("2.21.2".to_owned()),
-            ..Requirements::default()
         },
     }
 }
