@@ -11,16 +11,7 @@ use wechat::api::privacy::{OwnerSetting, PrivacySetting};
 use wechat::api::qrcode::{CreatewxaqrcodeRequest, EnvVersion, GetwxacodeRequest, GetwxacodeunlimitRequest};
 use wechat::api::tester::UnbindTesterRequest;
 
-use crate::support::World;
-
-/// Decodes the one QR code in a PNG.
-fn read_qr(png: &[u8]) -> String {
-    let image = image::load_from_memory_with_format(png, image::ImageFormat::Png).expect("a PNG");
-    let mut prepared = rqrr::PreparedImage::prepare(image.to_luma8());
-    let grids = prepared.detect_grids();
-    assert_eq!(grids.len(), 1, "exactly one QR code");
-    grids[0].decode().expect("the QR code decodes").1
-}
+use crate::support::{read_qr, World};
 
 #[tokio::test]
 async fn a_missing_permission_set_is_refused_before_calling_wechat() {

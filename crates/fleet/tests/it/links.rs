@@ -9,15 +9,6 @@ use fleet::{FleetError, FleetEvent, ManualClock};
 
 use crate::support::{self, World};
 
-/// Decodes the one QR code in a PNG.
-fn decode_png(png: &[u8]) -> String {
-    let image = image::load_from_memory_with_format(png, image::ImageFormat::Png).expect("a PNG");
-    let mut prepared = rqrr::PreparedImage::prepare(image.to_luma8());
-    let grids = prepared.detect_grids();
-    assert_eq!(grids.len(), 1, "exactly one QR code");
-    grids[0].decode().expect("the QR code decodes").1
-}
-
 #[tokio::test]
 async fn a_merchant_authorizes_through_a_link_on_the_relay() {
     let world = World::start(2).await;
@@ -37,7 +28,7 @@ async fn a_merchant_authorizes_through_a_link_on_the_relay() {
 
     // The QR code holds the link's URL.
     let png = fleet.link_qr_png(&link.id).await.unwrap();
-    assert_eq!(decode_png(&png), link.url);
+    assert_eq!(support::read_qr(&png), link.url);
     let svg = fleet.link_qr_svg(&link.id).await.unwrap();
     assert!(svg.starts_with("<?xml") && svg.contains("<svg") && svg.trim_end().ends_with("</svg>"), "{svg}");
 
@@ -170,7 +161,7 @@ fn qr_codes_are_well_formed_and_hold_the_text() {
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
     let image = image::load_from_memory(&png).unwrap();
     assert!(image.width() >= 360 && image.width() == image.height());
-    assert_eq!(decode_png(&png), url);
+    assert_eq!(support::read_qr(&png), url);
     let svg = links::qr::svg(url).unwrap();
     assert!(svg.contains("<svg") && svg.contains("<path"), "{svg}");
 }

@@ -279,3 +279,12 @@ impl World {
         plan["script"].as_array().into_iter().flatten().filter(|s| s["path"] == path).filter_map(|s| s["count"].as_u64()).sum()
     }
 }
+
+/// Decodes the one QR code in a PNG.
+pub fn read_qr(png: &[u8]) -> String {
+    let image = image::load_from_memory_with_format(png, image::ImageFormat::Png).expect("a PNG");
+    let mut prepared = rqrr::PreparedImage::prepare(image.to_luma8());
+    let grids = prepared.detect_grids();
+    assert_eq!(grids.len(), 1, "exactly one QR code");
+    grids[0].decode().expect("the QR code decodes").1
+}
