@@ -1,43 +1,70 @@
-//! The one error shape that crosses to the UI.
+//! The one error shape that crosses to the UI: the core's [`Problem`] — a stable `code`, a message,
+//! and for WeChat's errors the errcode with its meaning and remedy in zh-CN and en — so every screen
+//! shows the same explainer the CLI prints.
+use fleet::{FleetError, Problem};
 use serde::Serialize;
 use specta::Type;
 
-/// A failure as the UI sees it. The UI branches on `code`, shows `message`, and keeps `detail` for
-/// the log or a "details" disclosure; it never parses text.
+/// A failure as the UI sees it. The UI branches on `code` (and `class`), shows `message` or, when
+/// WeChat answered with an errcode, its meaning and remedy; it never parses text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type, thiserror::Error)]
-#[error("{message}")]
+#[error("{}", problem.message)]
 pub struct AppError {
-    /// What kind of failure this is; stable across releases and languages.
-    pub code: ErrorCode,
-    /// One sentence for people.
-    pub message: String,
-    /// What a developer needs to follow it up (the underlying error chain), when there is any.
-    pub detail: Option<String>,
+    /// What happened, as the core explains it.
+    #[serde(flatten)]
+    pub problem: Problem,
 }
 
-/// The kinds of failure the UI can tell apart. Serialised in `snake_case`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorCode {
-    /// A bug or an unexpected state inside wxfleet itself: nothing the user can fix.
-    Internal,
+impl From<FleetError> for AppError {
+    fn from(e: FleetError) -> Self {
+        AppError { problem: e.problem() }
+    }
 }
 
 impl AppError {
-    /// A failure of wxfleet itself, with the underlying error kept as `detail`.
-    pub fn internal(message: impl Into<String>, source: &dyn std::error::Error) -> Self {
-        Self { code: ErrorCode::Internal, message: message.into(), detail: Some(source.to_string()) }
+    /// A failure of the desktop shell itself (a window, a file dialog), with `code` `internal`.
+    pub fn internal(message: impl Into<String>) -> Self {
+        AppError {
+            problem: Problem {
+                code: "internal".to_owned(),
+                message: message.into(),
+                errcode: None,
+                meaning_zh: None,
+                meaning_en: None,
+                remedy_zh: None,
+                remedy_en: None,
+                class: "final".to_owned(),
+            },
+        }
     }
 }
+
+/// What every command returns.
+pub type Answer<T> = Result<T, AppError>;
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn serialises_as_code_message_detail() {
-        let io = std::io::Error::other("disk on fire");
-        let json = serde_json::to_value(AppError::internal("Could not save", &io)).unwrap();
-        assert_eq!(json, serde_json::json!({ "code": "internal", "message": "Could not save", "detail": "disk on fire" }));
+    fn a_wechat_error_carries_its_errcode_meaning_and_remedy() {
+        let e = FleetError::from(wechat::api::Error::Api(wechat::api::ApiError {
+            errcode: 61039,
+            errmsg: "ticket".into(),
+            path: "/cgi-bin/component/api_component_token".into(),
+        }));
+        let json = serde_json::to_value(AppError::from(e)).unwrap();
+        assert_eq!(json["errcode"], 61039);
+        assert!(json["meaning_zh"].as_str().is_some_and(|m| !m.is_empty()), "{json}");
+        assert!(json["remedy_en"].as_str().is_some_and(|m| !m.is_empty()), "{json}");
+        assert!(json["code"].as_str().is_some_and(|c| !c.is_empty()));
+    }
+
+    #[test]
+    fn an_internal_error_has_code_message_and_no_errcode() {
+        let json = serde_json::to_value(AppError::internal("Could not save")).unwrap();
+        assert_eq!(json["code"], "internal");
+        assert_eq!(json["message"], "Could not save");
+        assert!(json.get("errcode").is_none());
     }
 }

@@ -69,10 +69,13 @@ def tauri_driver():
     if not os.environ.get("DISPLAY"):
         pytest.fail("no DISPLAY: run the suite through tests/e2e/run.sh (it uses xvfb-run)")
     port, native_port = free_port(), free_port()
+    # The app inherits this environment: a key file instead of the OS keychain (none under Xvfb).
+    env = {**os.environ, "WXFLEET_NO_KEYCHAIN": "1"}
     proc = subprocess.Popen(
         [tauri_driver_path(), "--port", str(port), "--native-port", str(native_port)],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=env,
     )
     try:
         wait_for_port(port, proc)
@@ -87,11 +90,17 @@ def tauri_driver():
 
 
 @pytest.fixture
-def driver(tauri_driver):
+def workspace(tmp_path):
+    """A new, empty workspace: the app starts as on a fresh machine (sandbox, demo data)."""
+    return tmp_path / "workspace"
+
+
+@pytest.fixture
+def driver(tauri_driver, workspace):
     """A fresh app process per test: the session starts the app, quitting it ends the app."""
     options = ArgOptions()
     options.set_capability("browserName", "wry")
-    options.set_capability("tauri:options", {"application": str(app_path())})
+    options.set_capability("tauri:options", {"application": str(app_path()), "args": ["--workspace", str(workspace)]})
     deadline = time.monotonic() + 15
     while True:
         try:

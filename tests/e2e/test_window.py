@@ -4,7 +4,17 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-NAV_IDS = ["nav-dashboard", "nav-miniPrograms", "nav-templates", "nav-campaigns", "nav-events", "nav-settings", "nav-about"]
+NAV_IDS = [
+    "nav-dashboard",
+    "nav-miniPrograms",
+    "nav-authorize",
+    "nav-templates",
+    "nav-campaigns",
+    "nav-events",
+    "nav-auditLog",
+    "nav-settings",
+    "nav-about",
+]
 
 
 def wait(driver, timeout=10):
@@ -25,12 +35,15 @@ def invoke(driver, command):
     )
 
 
-def test_the_shell_opens_on_the_dashboard(driver, screenshot):
-    wait(driver).until(EC.presence_of_element_located((By.CSS_SELECTOR, "[data-test=page-dashboard]")))
+def test_a_first_start_opens_the_sandbox_on_the_dashboard(driver, screenshot, workspace):
+    wait(driver, 30).until(EC.presence_of_element_located((By.CSS_SELECTOR, "[data-test=page-dashboard]")))
     assert driver.title == "wxfleet"
     assert [e.get_attribute("id") for e in driver.find_elements(By.CSS_SELECTOR, "[data-test=nav-item]")] == NAV_IDS
     assert driver.find_element(By.ID, "nav-dashboard").text == "仪表盘"
-    assert "尚未实现" in driver.find_element(By.CSS_SELECTOR, "[data-test=placeholder]").text
+    assert driver.find_element(By.ID, "sandbox-badge").text == "沙箱"
+    # The workspace the app was given holds the sandbox: the simulated world and the relay's log.
+    assert (workspace / "wxfleet.db").is_file()
+    assert (workspace / "sandbox" / "relay.db").is_file()
     screenshot("dashboard-zh")
 
 

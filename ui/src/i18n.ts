@@ -18,12 +18,26 @@ export function savedLocale(): Locale {
   return isLocale(saved) ? saved : 'zh-CN'
 }
 
+/**
+ * Each area of the UI keeps its strings in `locales/areas/<area>.ts` (`export default { 'zh-CN': {…},
+ * en: {…} }`, one top-level key per area), merged here, so areas never edit one shared file.
+ */
+const areas = import.meta.glob<{ default: Record<Locale, Record<string, unknown>> }>('./locales/areas/*.ts', { eager: true })
+
+export function messages(): Record<Locale, Record<string, unknown>> {
+  const all: Record<Locale, Record<string, unknown>> = { 'zh-CN': { ...zhCN }, en: { ...en } }
+  for (const area of Object.values(areas)) {
+    for (const locale of LOCALES) Object.assign(all[locale], area.default[locale])
+  }
+  return all
+}
+
 export function makeI18n(locale: Locale = savedLocale()) {
   return createI18n({
     legacy: false,
     locale,
     fallbackLocale: 'zh-CN',
-    messages: { 'zh-CN': zhCN, en },
+    messages: messages() as never,
   })
 }
 

@@ -1,12 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
+import { clearMocks } from '@tauri-apps/api/mocks'
 import { mountApp } from './mount'
+import { mockCore } from './ipc'
 import { savedLocale } from '../src/i18n'
 import zhCN from '../src/locales/zh-CN'
 import en from '../src/locales/en'
 
 beforeEach(() => localStorage.clear())
 afterEach(() => {
+  clearMocks()
   document.body.innerHTML = ''
 })
 
@@ -20,14 +23,17 @@ describe('language', () => {
   })
 
   it('switches the whole shell to English and back, and remembers the choice', async () => {
-    const { wrapper } = await mountApp('/settings')
+    mockCore({ about: () => new Promise(() => {}) })
+    const { wrapper } = await mountApp('/about')
+    await flushPromises()
     expect(wrapper.get('#nav-about').text()).toBe('关于')
-    expect(wrapper.get('[data-test=page-settings] h2').text()).toBe('设置')
+    expect(wrapper.get('[data-test=page-about] h2').text()).toBe('关于 wxfleet')
 
     await wrapper.get('#lang-en input').setValue(true)
     await flushPromises()
     expect(wrapper.get('#nav-about').text()).toBe('About')
-    expect(wrapper.get('[data-test=page-settings] h2').text()).toBe('Settings')
+    expect(wrapper.get('[data-test=page-about] h2').text()).toBe('About wxfleet')
+    expect(wrapper.get('#nav-settings').text()).toBe('Settings')
     expect(wrapper.get('#lang-en').classes()).toContain('is-active')
     expect(localStorage.getItem('wxfleet.locale')).toBe('en')
     expect(savedLocale()).toBe('en')

@@ -21,5 +21,5 @@ pub fn default_dir() -> PathBuf {
 
 /// Opens the workspace in `dir` (created on first use).
 pub fn open(dir: &std::path::Path) -> Result<Fleet> {
-    Fleet::open(FleetOptions::in_dir(dir))
+    Fleet::open(FleetOptions::for_user(dir))
 }

@@ -8,6 +8,7 @@ use crate::Fleet;
 
 /// One recorded action.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AuditEntry {
     /// Row id.
     pub id: i64,

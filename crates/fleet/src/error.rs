@@ -170,6 +170,7 @@ impl FleetError {
 
 /// An error as the user sees it: serialisable, with WeChat's meaning and remedy when there is one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Problem {
     /// [`FleetError::code`].
     pub code: String,

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 /// Something changed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum FleetEvent {
     /// A `component_verify_ticket` was stored.

@@ -81,6 +81,15 @@ impl FleetOptions {
         }
     }
 
+    /// What the desktop and the CLI open: [`FleetOptions::in_dir`], or with the key file when
+    /// `WXFLEET_NO_KEYCHAIN` is set (CI, headless machines where a keychain would prompt or hang).
+    pub fn for_user(dir: &Path) -> FleetOptions {
+        match std::env::var_os("WXFLEET_NO_KEYCHAIN") {
+            Some(v) if !v.is_empty() && v != "0" => FleetOptions::in_dir_with_key_file(dir),
+            _ => FleetOptions::in_dir(dir),
+        }
+    }
+
     /// Like [`FleetOptions::in_dir`], but always with the key file (tests, CI, headless servers).
     pub fn in_dir_with_key_file(dir: &Path) -> FleetOptions {
         FleetOptions { master_key: MasterKeyConfig::KeyFile(dir.join("master.key")), ..FleetOptions::in_dir(dir) }

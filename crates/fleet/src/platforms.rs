@@ -17,6 +17,7 @@ use crate::Fleet;
 /// What the agency copies from the open platform's console (and the relay's enrolment) to add a
 /// platform.
 #[derive(Clone, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PlatformInput {
     /// `component_appid` (wx…).
     pub component_appid: String,
@@ -57,6 +58,7 @@ impl std::fmt::Debug for PlatformInput {
 
 /// The relay a platform's pushes come through.
 #[derive(Clone, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RelayInput {
     /// The relay's public base URL (`https://relay.example.com`).
     pub url: String,
@@ -68,6 +70,7 @@ pub struct RelayInput {
 
 /// A platform as stored (no secrets).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Platform {
     /// `component_appid`.
     pub component_appid: String,

@@ -177,3 +177,76 @@ async fn sandbox_device(fleet: &Fleet, store: &Arc<wxfleet_relay::store::Store>)
     fleet.store().write(move |tx| crate::secrets::put_str(tx, &vault, DEVICE_SETTING, &credential, now)).await?;
     Ok(device.credential)
 }
+
+impl Sandbox {
+    /// Authorizes the first `count` demo merchants that have not authorized yet, as if each admin had
+    /// scanned a link and confirmed the consent page: a real pre-auth code, the simulator's consent
+    /// (which also pushes `authorized`), and the auth code accepted through the same path as a push.
+    /// A first start uses it so the sandbox opens with a fleet to look at; the rest stay for the
+    /// "authorize a merchant" flow. Returns the appids authorized now.
+    pub async fn authorize_demo_merchants(&self, fleet: &Fleet, count: usize) -> Result<Vec<String>> {
+        use wechat::api::component::ApiCreatePreauthcodeRequest;
+        use wechat::api::ComponentToken;
+
+        let known: std::collections::HashSet<String> =
+            fleet.authorizers(crate::authorizers::AuthorizerFilter::default()).await?.into_iter().map(|a| a.appid).collect();
+        let http = reqwest::Client::new();
+        let mut authorized = Vec::new();
+        for merchant in self.info.merchants.iter().filter(|m| !known.contains(&m.appid)).take(count) {
+            let platform = self.platform.clone();
+            let pre_auth_code = fleet
+                .with_component_token(&platform, |api, cat| {
+                    let component_appid = platform.clone();
+                    async move { api.api_create_preauthcode(ComponentToken(&cat), &ApiCreatePreauthcodeRequest { component_appid }).await }
+                })
+                .await?
+                .pre_auth_code;
+            let consent = serde_json::json!({
+                "component_appid": self.platform, "pre_auth_code": pre_auth_code,
+                "authorizer_appid": merchant.appid, "func_ids": [17, 18, 30]
+            });
+            let answer: serde_json::Value = http
+                .post(format!("{}/admin/consent", self.sim_url()))
+                .json(&consent)
+                .send()
+                .await
+                .and_then(reqwest::Response::error_for_status)
+                .map_err(|e| FleetError::Io(format!("the simulator refused the demo consent: {e}")))?
+                .json()
+                .await
+                .map_err(|e| FleetError::Io(format!("the simulator's consent answer: {e}")))?;
+            let auth_code =
+                answer["auth_code"].as_str().ok_or_else(|| FleetError::Io("the simulator's consent carried no auth_code".into()))?;
+            authorized.push(crate::authorizers::accept_auth_code(fleet, &self.platform, auth_code, None).await?);
+        }
+        Ok(authorized)
+    }
+}
+
+impl Sandbox {
+    /// Makes sure the demo platform has a ticket: asks the simulator to push one now and waits for it
+    /// to arrive through the relay and the inbox (start the inbox first). A first start needs one
+    /// before any call; otherwise WeChat's 10-minute push schedule would make it wait.
+    pub async fn ensure_ticket(&self, fleet: &Fleet, timeout: std::time::Duration) -> Result<()> {
+        let mut events = fleet.subscribe();
+        if fleet.ticket_status(&self.platform).await?.valid {
+            return Ok(());
+        }
+        fleet.request_ticket_push(&self.platform).await?;
+        let arrived = tokio::time::timeout(timeout, async {
+            loop {
+                match events.recv().await {
+                    Ok(crate::FleetEvent::TicketReceived { platform }) if platform == self.platform => return true,
+                    Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return false,
+                }
+            }
+        })
+        .await;
+        match arrived {
+            Ok(true) => Ok(()),
+            _ if fleet.ticket_status(&self.platform).await?.valid => Ok(()),
+            _ => Err(FleetError::Relay(format!("no ticket arrived through the sandbox relay within {} s", timeout.as_secs()))),
+        }
+    }
+}

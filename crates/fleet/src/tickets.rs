@@ -52,6 +52,7 @@ pub fn store(conn: &Connection, vault: &Vault, component_appid: &str, ticket: &s
 
 /// The health of a platform's ticket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TicketStatus {
     /// The platform.
     pub component_appid: String,

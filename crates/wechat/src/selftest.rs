@@ -14,6 +14,7 @@ use crate::xml::{Envelope, ReplyEnvelope};
 
 /// One checked vector.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SelfTestCase {
     /// Where the vector comes from, e.g. `official-mp-samples: C++ Sample.cpp: DecryptMsg`.
     pub name: String,
@@ -25,6 +26,7 @@ pub struct SelfTestCase {
 
 /// The result of [`run`].
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SelfTestReport {
     /// How many cases passed.
     pub passed: usize,
@@ -70,18 +72,21 @@ pub fn check_file(file: &str, json: &str) -> Vec<SelfTestCase> {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 struct VectorFile {
     cases: Vec<Case>,
 }
 
 /// The failure a source expects.
 #[derive(Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 struct Expected {
     code: i32,
     step: String,
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 enum Case {
     /// `signature` over Token, timestamp, nonce.

@@ -14,6 +14,7 @@ use crate::Fleet;
 
 /// How often something may still change in its period (WeChat's own count).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Quota {
     /// Changes used in the period.
     pub used: i64,
@@ -31,6 +32,7 @@ impl Quota {
 
 /// A mini program's basic info, as `getaccountbasicinfo` reports it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BasicInfo {
     /// The mini program.
     pub appid: String,
@@ -79,6 +81,7 @@ impl From<GetaccountbasicinfoResponse> for BasicInfo {
 
 /// An avatar image as picked by the user.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AvatarImage {
     /// The file name (its extension tells WeChat the type).
     pub file_name: String,

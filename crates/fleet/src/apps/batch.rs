@@ -14,6 +14,7 @@ pub const CONCURRENCY: usize = 4;
 
 /// One mini program's result in a batch.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AppResult<T> {
     /// The mini program.
     pub appid: String,
@@ -32,6 +33,7 @@ impl<T> AppResult<T> {
 
 /// The results of a batch, one per mini program, in the order given.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BatchReport<T> {
     /// Each mini program's result.
     pub results: Vec<AppResult<T>>,

@@ -41,6 +41,7 @@ impl QuotaKind {
 
 /// This month's domain change requests (calendar month, China time, as WeChat counts).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DomainQuota {
     /// Change requests made this month (counted by this workspace).
     pub used: u32,
@@ -119,6 +120,7 @@ impl Fleet {
 
 /// A platform's two domain lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum PlatformDomainList {
     /// Server domains (`modify_wxa_server_domain`), at most 1000.
@@ -138,6 +140,7 @@ impl PlatformDomainList {
 
 /// A platform list after a change (or a `get`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PlatformDomains {
     /// Domains in effect for released versions.
     pub published: Vec<String>,
@@ -167,6 +170,7 @@ fn check_bare_domains(domains: &[String]) -> Result<()> {
 
 /// How a mini program's domains are set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum DomainMode {
     /// From the platform's registered domains (`modify_domain`, `setwebviewdomain`).
@@ -177,6 +181,7 @@ pub enum DomainMode {
 
 /// A change to a mini program's server domains.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DomainChange {
     /// `add`, `delete`, `set` (replace every list) or `get`.
     pub action: DomainAction,
@@ -249,6 +254,7 @@ fn check_webview_domains(action: DomainAction, domains: &[String]) -> Result<()>
 
 /// A mini program's server domains after a change, with its quota.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AppDomains {
     /// WeChat's answer: the lists now, and what it refused (`invalid_*`, `no_icp_domain`).
     pub domains: ModifyDomainResponse,

@@ -25,6 +25,7 @@ const P12_MAX_BYTES: usize = 64 * 1024;
 
 /// What the staff enter. `None` keeps what is stored.
 #[derive(Clone, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PaymentInput {
     /// The merchant id (商户号).
     pub mchid: String,
@@ -44,6 +45,7 @@ impl std::fmt::Debug for PaymentInput {
 
 /// Whether a secret is stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum SecretState {
     /// Stored.
     #[serde(rename = "set")]
@@ -55,6 +57,7 @@ pub enum SecretState {
 
 /// The stored certificate, described.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CertificateInfo {
     /// Bytes.
     pub size: u64,
@@ -64,6 +67,7 @@ pub struct CertificateInfo {
 
 /// A mini program's payment configuration, without its secrets.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PaymentView {
     /// The mini program.
     pub appid: String,

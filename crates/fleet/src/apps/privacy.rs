@@ -17,6 +17,7 @@ const DEV_VERSION: i64 = 2;
 
 /// A privacy guide template.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PrivacyTemplate {
     /// Its name (unique in the workspace).
     pub name: String,

@@ -13,6 +13,7 @@ use crate::Fleet;
 
 /// An image WeChat made.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CodeImage {
     /// `image/jpeg` or `image/png`, as WeChat said.
     pub content_type: String,

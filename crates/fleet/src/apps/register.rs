@@ -20,6 +20,7 @@ const WAITING_FOR_LEGAL_PERSON: i64 = 89251;
 
 /// Where a registration stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum RegistrationState {
     /// Sent; the legal person has 24 hours to confirm.
@@ -51,6 +52,7 @@ impl RegistrationState {
 
 /// A fast registration requested from this workspace.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FastRegistration {
     /// Row id.
     pub id: i64,
@@ -102,6 +104,7 @@ impl FastRegistration {
 
 /// What WeChat says of a task (`action=search`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum SearchStatus {
     /// The outcome was pushed.

@@ -10,6 +10,7 @@ use crate::{permissions, Fleet};
 
 /// Whether the platform may act for the mini program.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum AuthorizerStatus {
     /// Authorized (or re-authorized).
@@ -38,6 +39,7 @@ impl AuthorizerStatus {
 
 /// A permission set the merchant granted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GrantedSet {
     /// `funcscope_category.id`.
     pub id: u32,
@@ -47,6 +49,7 @@ pub struct GrantedSet {
 
 /// A mini program of the workspace.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Authorizer {
     /// The mini program's appid.
     pub appid: String,
@@ -106,6 +109,7 @@ impl Authorizer {
 
 /// One mini program with its profile as WeChat last reported it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AuthorizerDetail {
     /// The list row.
     pub authorizer: Authorizer,
@@ -115,6 +119,7 @@ pub struct AuthorizerDetail {
 
 /// Which mini programs to list (every field narrows; the default lists all).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default)]
 pub struct AuthorizerFilter {
     /// Only this platform's.

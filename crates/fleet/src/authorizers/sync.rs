@@ -23,6 +23,7 @@ const NOT_AUTHORIZED: i64 = 61003;
 
 /// What a re-sync with WeChat's authorizer list changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SyncReport {
     /// Mini programs newly found authorized: unknown here, or revoked here but authorized at WeChat
     /// (a missed push).

@@ -9,6 +9,7 @@ use crate::error::{FleetError, Result};
 
 /// Where a campaign stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum CampaignState {
     /// Created and pre-flighted; not started.
@@ -49,6 +50,7 @@ impl CampaignState {
 /// Where one mini program of a campaign stands. The `…ing` states are written before the WeChat
 /// call: finding one after a crash means the call's outcome is unknown and WeChat is asked first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum ItemState {
     /// Left out by pre-flight (the report says why).
@@ -113,6 +115,7 @@ impl ItemState {
 
 /// How many items are where.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Counts {
     /// All items.
     pub total: u32,
@@ -166,6 +169,7 @@ impl Counts {
 
 /// A campaign as stored, with its item counts.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Campaign {
     /// Its id.
     pub id: i64,
@@ -193,6 +197,7 @@ pub struct Campaign {
 
 /// One mini program of a campaign.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CampaignItem {
     /// Row id.
     pub id: i64,
@@ -240,6 +245,7 @@ pub struct CampaignItem {
 
 /// A campaign with every item.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CampaignView {
     /// The campaign.
     pub campaign: Campaign,

@@ -22,6 +22,7 @@ use crate::{permissions, Fleet};
 
 /// How a check came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum CheckStatus {
     /// Fine.
@@ -34,6 +35,7 @@ pub enum CheckStatus {
 
 /// One check of one mini program.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PreflightCheck {
     /// `authorization`, `permission`, `category`, `privacy`, `domains` or `ext_json`.
     pub check: String,
@@ -48,6 +50,7 @@ pub struct PreflightCheck {
 
 /// Every check of one mini program.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PreflightReport {
     /// The mini program.
     pub appid: String,
@@ -90,10 +93,15 @@ pub async fn run(fleet: &Fleet, spec: &CampaignSpec, appids: &[String]) -> Resul
     let requirements = requirements.unwrap_or_default();
     let pace = Pace::new(spec.rate_per_sec);
     let concurrency = usize::try_from(spec.concurrency).unwrap_or(1).max(1);
-    Ok(futures::stream::iter(appids.iter().map(|appid| check_app(fleet, spec, &requirements, appid, &pace)))
-        .buffered(concurrency)
-        .collect()
-        .await)
+    // Owned appids: a closure over `&String` makes the future not `Send` for every lifetime, which
+    // a spawned caller (a Tauri command) requires.
+    let (requirements, pace) = (&requirements, &pace);
+    Ok(futures::stream::iter(
+        appids.to_vec().into_iter().map(|appid| async move { check_app(fleet, spec, requirements, &appid, pace).await }),
+    )
+    .buffered(concurrency)
+    .collect()
+    .await)
 }
 
 async fn check_app(fleet: &Fleet, spec: &CampaignSpec, needs: &Requirements, appid: &str, pace: &Pace) -> Preflighted {

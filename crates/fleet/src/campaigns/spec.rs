@@ -7,6 +7,7 @@ use crate::releases::{CommitSpec, SubmitOptions};
 
 /// A campaign: one template, committed, submitted and (optionally) released across many mini programs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CampaignSpec {
     /// The platform (component appid) whose mini programs are targeted.
     pub platform: String,
@@ -75,6 +76,7 @@ impl CampaignSpec {
 
 /// Which mini programs a campaign targets.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Targets {
     /// Every mini program authorized to the platform.
@@ -87,6 +89,7 @@ pub enum Targets {
 
 /// A filter over the platform's authorized mini programs.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default)]
 pub struct AppFilter {
     /// The name (nick_name) or appid contains this.
@@ -99,6 +102,7 @@ pub struct AppFilter {
 
 /// Retries, waits and polling of a campaign.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default)]
 pub struct RetryPolicy {
     /// Tries of one step after transient errors (-1, timeouts) before the item fails.

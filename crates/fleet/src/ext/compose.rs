@@ -12,6 +12,7 @@ use crate::Fleet;
 
 /// What [`compose`] gives the releases area for `wxa/commit`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ComposedExt {
     /// The mini program.
     pub appid: String,
@@ -31,6 +32,7 @@ pub struct ComposedExt {
 
 /// What the UI shows before a commit.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ExtPreview {
     /// The mini program.
     pub appid: String,

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 /// One changed field.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ExtChange {
     /// Its JSON pointer (`/ext/theme/primary`).
     pub path: String,

@@ -26,6 +26,7 @@ pub use diff::{changes, ExtChange};
 
 /// A problem or a warning about one field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ExtIssue {
     /// The field's JSON pointer in `ext_json` (`/ext/theme/primary`; `` for the whole).
     pub pointer: String,
@@ -49,6 +50,7 @@ impl std::fmt::Display for ExtIssue {
 
 /// One saved configuration of a mini program.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ExtRevision {
     /// The revision id.
     pub id: i64,
@@ -68,6 +70,7 @@ pub struct ExtRevision {
 
 /// One `wxa/commit`, as the releases area recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ExtCommit {
     /// Row id.
     pub id: i64,
@@ -83,6 +86,7 @@ pub struct ExtCommit {
 
 /// What changed between two points of a mini program's configuration.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ExtDiff {
     /// The mini program.
     pub appid: String,

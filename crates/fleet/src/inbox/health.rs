@@ -14,6 +14,7 @@ use crate::Fleet;
 
 /// What a relay check found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RelayCheck {
     /// The platform.
     pub platform: String,

@@ -11,6 +11,7 @@ use crate::Fleet;
 
 /// Which inbox items to list. Everything is optional; newest first.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default)]
 pub struct InboxFilter {
     /// Only this platform's.
@@ -31,6 +32,7 @@ pub struct InboxFilter {
 
 /// Where an inbox item stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum InboxState {
     /// Stored, not handled yet.
@@ -83,6 +85,7 @@ impl InboxState {
 
 /// One stored event, without its bytes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct InboxItem {
     /// The inbox id.
     pub id: i64,
@@ -163,6 +166,7 @@ impl InboxItem {
 
 /// One stored event with its bytes, as the inbox's detail view shows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct InboxItemDetail {
     /// The item.
     pub item: InboxItem,

@@ -108,6 +108,7 @@ fn dedup_key(event: &Event) -> String {
 /// The relay's `{"link": …, "state": …}`, with the `auth_code` from the redirect's query.
 fn link_result(query: &str, body: &str) -> Result<Opened, Failure> {
     #[derive(serde::Deserialize)]
+    #[cfg_attr(feature = "specta", derive(specta::Type))]
     struct Body {
         link: String,
         state: String,
@@ -130,6 +131,7 @@ fn link_result(query: &str, body: &str) -> Result<Opened, Failure> {
 
 /// What the callback diagnostics found in one push.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PushDiagnosis {
     /// Whether it opened.
     pub ok: bool,

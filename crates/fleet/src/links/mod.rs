@@ -23,6 +23,7 @@ use crate::{authorizers, Fleet};
 
 /// Which consent page the link leads to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "lowercase")]
 pub enum LinkMode {
     /// `componentloginpage`: the merchant scans the QR code shown on a PC.
@@ -58,6 +59,7 @@ impl LinkMode {
 
 /// Where a link stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "lowercase")]
 pub enum LinkState {
     /// Waiting for the merchant.
@@ -95,6 +97,7 @@ impl LinkState {
 
 /// A tracked authorization link.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Link {
     /// The relay's one-time id.
     pub id: String,
@@ -139,6 +142,7 @@ impl Link {
 
 /// Which links to list.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default)]
 pub struct LinkFilter {
     /// Only this platform's.

@@ -18,6 +18,7 @@ pub const USER_VERSION_MAX_CHARS: usize = 64;
 
 /// What to commit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CommitSpec {
     /// The template (from the library).
     pub template_id: i64,
@@ -45,6 +46,7 @@ impl CommitSpec {
 
 /// How to submit for audit (the category comes from the mini program's approved ones).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default)]
 pub struct SubmitOptions {
     /// What this version does, for the reviewer.

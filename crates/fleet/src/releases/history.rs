@@ -9,6 +9,7 @@ use crate::error::{FleetError, Result};
 
 /// What happened to a mini program's code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
     /// Code committed from a template (the trial version).
@@ -61,6 +62,7 @@ impl EventKind {
 
 /// Where an audit stands, as recorded here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum AuditState {
     /// `submit_audit` was decided and maybe sent; its answer is not recorded (yet, or the process
@@ -103,6 +105,7 @@ impl AuditState {
 
 /// One entry of a mini program's version history.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct VersionEvent {
     /// Row id.
     pub id: i64,
@@ -161,6 +164,7 @@ impl VersionEvent {
 
 /// One submission for audit and its course.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AuditRecord {
     /// Row id.
     pub id: i64,
@@ -225,6 +229,7 @@ impl AuditRecord {
 
 /// A mini program's version history, newest first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct VersionHistory {
     /// The mini program.
     pub appid: String,

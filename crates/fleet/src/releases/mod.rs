@@ -33,6 +33,7 @@ use crate::Fleet;
 /// How an audit ended, from a push (`weapp_audit_success`/`_fail`/`_delay`) or from polling
 /// `get_auditstatus`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum AuditOutcome {
     /// Passed (`SuccTime`).

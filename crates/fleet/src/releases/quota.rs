@@ -18,6 +18,7 @@ pub const UNDO_PER_MONTH: u32 = 10;
 
 /// What is left of a mini program's withdrawals, from the withdrawals made through this workspace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct UndoQuota {
     /// Withdrawals today (Beijing day).
     pub used_today: u32,

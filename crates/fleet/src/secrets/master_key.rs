@@ -28,6 +28,7 @@ pub enum MasterKeyConfig {
 
 /// Which master key is in use — shown in Settings and by `wxfleet platform list`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum KeySource {
     /// The OS keychain (Secret Service, macOS Keychain, Windows Credential Manager).

@@ -12,6 +12,7 @@ use crate::ext::schema;
 
 /// A template's local metadata. Syncing the library never touches it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TemplateMeta {
     /// What changed in this version, for the staff and the merchants (free text, Markdown welcome).
     #[serde(default)]
@@ -30,6 +31,7 @@ pub struct TemplateMeta {
 
 /// One screenshot.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Screenshot {
     /// The image file (absolute path on this machine).
     pub path: String,
@@ -41,6 +43,7 @@ pub struct Screenshot {
 /// What a template needs from a mini program. Domain fields are spelled as in `modify_domain` and
 /// `setwebviewdomain`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Requirements {
     /// The server domains (`requestdomain`, `wsrequestdomain`, `uploaddomain`, `downloaddomain`,
     /// `udpdomain`, `tcpdomain`), flat in the JSON as in `modify_domain`.
@@ -62,6 +65,7 @@ pub struct Requirements {
 
 /// A category a template is made for, by WeChat's ids (as `get_category` lists them).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RequiredCategory {
     /// First-level id.
     pub first: i64,

@@ -23,6 +23,7 @@ pub use prune::{in_use, PrunePlan, LIBRARY_CAP};
 
 /// A draft in the platform's draft box (an upload from DevTools), as last synced.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Draft {
     /// The platform.
     pub component_appid: String,
@@ -46,6 +47,7 @@ pub struct Draft {
 
 /// A template of the platform's library, as last synced, with what is known locally about it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Template {
     /// The platform.
     pub component_appid: String,
@@ -96,6 +98,7 @@ impl Template {
 
 /// What a sync found.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TemplateSync {
     /// Drafts in the draft box.
     pub drafts: usize,

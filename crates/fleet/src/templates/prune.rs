@@ -28,6 +28,7 @@ pub fn in_use(conn: &Connection) -> Result<HashSet<i64>> {
 
 /// What pruning does (or, in a dry run, would do).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PrunePlan {
     /// The platform.
     pub component_appid: String,

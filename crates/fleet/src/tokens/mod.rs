@@ -46,6 +46,7 @@ pub const CONTESTED_WINDOW_MS: i64 = 10 * 60 * 1000;
 
 /// Which kind of token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum TokenKind {
     /// A platform's `component_access_token`; the owner is the component appid.
@@ -99,6 +100,7 @@ impl Issued {
 
 /// A token's times, for the UI (never the token itself).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TokenInfo {
     /// When we obtained it (unix ms).
     pub obtained_at: i64,

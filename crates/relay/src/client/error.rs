@@ -43,6 +43,7 @@ pub enum ClientError {
 
 /// The class of a [`ClientError`]: what the loop does about it, and what the UI can switch on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
     /// Revoked or wrong credential: stop.

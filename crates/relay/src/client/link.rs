@@ -9,6 +9,7 @@ use super::error::ClientError;
 
 /// Which consent page the entry link leads to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "lowercase")]
 pub enum LinkMode {
     /// `componentloginpage`: a QR code the merchant scans on a PC.
@@ -19,6 +20,7 @@ pub enum LinkMode {
 
 /// `POST /v1/authorize-links`: what the relay needs to build the consent page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AuthorizeLinkRequest {
     /// The platform id in the relay's configuration.
     pub platform: String,
@@ -42,6 +44,7 @@ pub struct AuthorizeLinkRequest {
 
 /// The relay's answer: the link's id and the entry URL to put in the QR code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CreatedLink {
     /// The one-time id.
     pub id: String,

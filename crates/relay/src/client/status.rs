@@ -6,6 +6,7 @@ use super::error::{ClientError, ErrorKind};
 
 /// A snapshot of the delivery loop.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RelayStatus {
     /// Connecting, connected, backing off or stopped.
     pub state: RelayState,
@@ -29,6 +30,7 @@ impl RelayStatus {
 
 /// The loop's state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum RelayState {
     /// Starting, or retrying after a backoff: no answer from the relay yet.
@@ -51,6 +53,7 @@ pub enum RelayState {
 
 /// The error behind a backoff, as the UI shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct LastError {
     /// Its class.
     pub kind: ErrorKind,
@@ -66,6 +69,7 @@ impl From<&ClientError> for LastError {
 
 /// Why the loop ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum StopReason {
     /// [`Shutdown::trigger`](super::Shutdown::trigger) (or the [`Delivery`](super::Delivery) was dropped).

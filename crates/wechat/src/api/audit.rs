@@ -19,6 +19,7 @@ macro_rules! number_enum {
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(feature = "specta", derive(specta::Type))]
         #[serde(from = "i64", into = "i64")]
         $vis enum $name {
             $( $(#[$variant_meta])* $variant, )+
@@ -65,6 +66,7 @@ number_enum! {
 
 /// The body of `submit_audit`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SubmitAuditRequest {
     /// The pages to describe, at most 5 (85023 otherwise). The category of each must be one the mini
     /// program already has approved. Left out of the body when empty, which WeChat accepts.
@@ -98,6 +100,7 @@ pub struct SubmitAuditRequest {
 ///
 /// The category can be given by names (`first_class`…), by ids (`first_id`…), or both.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AuditItem {
     /// The page path, as listed by `get_page`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -130,6 +133,7 @@ pub struct AuditItem {
 
 /// Screenshots and recordings shown to the reviewer (`preview_info`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PreviewInfo {
     /// Media ids of screen recordings.
     #[serde(default)]
@@ -141,6 +145,7 @@ pub struct PreviewInfo {
 
 /// The user-generated-content (UGC) security declaration (`ugc_declare`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct UgcDeclare {
     /// Kinds of user content: 0 none, 1 profiles, 2 images, 3 videos, 4 text, 5 other (or audio in
     /// newer docs). With 0 the other fields are not needed.
@@ -162,6 +167,7 @@ pub struct UgcDeclare {
 
 /// The answer of `submit_audit`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SubmitAuditResponse {
     /// The audit's id, for `get_auditstatus` and `speedupaudit`; the audit push carries no id.
     pub auditid: i64,
@@ -169,6 +175,7 @@ pub struct SubmitAuditResponse {
 
 /// The body of `get_auditstatus`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GetAuditstatusRequest {
     /// The id `submit_audit` returned.
     pub auditid: i64,
@@ -176,6 +183,7 @@ pub struct GetAuditstatusRequest {
 
 /// The answer of `get_auditstatus`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GetAuditstatusResponse {
     /// Where the audit stands.
     pub status: AuditStatus,
@@ -189,6 +197,7 @@ pub struct GetAuditstatusResponse {
 
 /// The answer of `get_latest_auditstatus`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GetLatestAuditstatusResponse {
     /// The id of the latest audit.
     pub auditid: i64,
@@ -214,6 +223,7 @@ pub struct GetLatestAuditstatusResponse {
 
 /// The body of `speedupaudit`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SpeedupauditRequest {
     /// The audit to expedite.
     pub auditid: i64,
@@ -221,6 +231,7 @@ pub struct SpeedupauditRequest {
 
 /// The answer of `queryquota`: the platform's audit budget this month, shared by all its mini programs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct QueryquotaResponse {
     /// Submissions left this month.
     pub rest: i64,
@@ -234,6 +245,7 @@ pub struct QueryquotaResponse {
 
 /// The answer of `uploadmedia`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct UploadmediaResponse {
     /// `image` or `video`.
     pub r#type: String,

@@ -16,6 +16,7 @@ use super::{AuthorizerToken, Client, ComponentToken, Error};
 
 /// The body of `api_query_auth`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ApiQueryAuthRequest {
     /// The platform's appid.
     pub component_appid: String,
@@ -25,6 +26,7 @@ pub struct ApiQueryAuthRequest {
 
 /// The answer of `api_query_auth`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ApiQueryAuthResponse {
     /// What the merchant authorized, with the first tokens.
     pub authorization_info: AuthorizationInfo,
@@ -34,6 +36,7 @@ pub struct ApiQueryAuthResponse {
 ///
 /// `api_query_auth` fills the tokens; `api_get_authorizer_info` returns only the refresh token.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AuthorizationInfo {
     /// The authorizing account's appid.
     pub authorizer_appid: String,
@@ -65,6 +68,7 @@ impl fmt::Debug for AuthorizationInfo {
 
 /// One granted permission set (权限集).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FuncInfo {
     /// Which set.
     pub funcscope_category: FuncscopeCategory,
@@ -75,6 +79,7 @@ pub struct FuncInfo {
 
 /// The id of a permission set: 17 QR codes, 18 development management, 30 basic info and categories, ….
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FuncscopeCategory {
     /// The permission set id.
     pub id: i64,
@@ -82,6 +87,7 @@ pub struct FuncscopeCategory {
 
 /// Confirmation state of a permission set (0 or 1 each).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ConfirmInfo {
     /// The set needs confirmation by the merchant.
     #[serde(default)]
@@ -96,6 +102,7 @@ pub struct ConfirmInfo {
 
 /// The body of `api_authorizer_token`.
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ApiAuthorizerTokenRequest {
     /// The platform's appid.
     pub component_appid: String,
@@ -117,6 +124,7 @@ impl fmt::Debug for ApiAuthorizerTokenRequest {
 
 /// The answer of `api_authorizer_token`.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ApiAuthorizerTokenResponse {
     /// A fresh authorizer token (AAT).
     pub authorizer_access_token: String,
@@ -138,6 +146,7 @@ impl fmt::Debug for ApiAuthorizerTokenResponse {
 
 /// The body of `api_get_authorizer_info`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ApiGetAuthorizerInfoRequest {
     /// The platform's appid.
     pub component_appid: String,
@@ -147,6 +156,7 @@ pub struct ApiGetAuthorizerInfoRequest {
 
 /// The answer of `api_get_authorizer_info`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ApiGetAuthorizerInfoResponse {
     /// The account's profile.
     pub authorizer_info: AuthorizerInfo,
@@ -156,6 +166,7 @@ pub struct ApiGetAuthorizerInfoResponse {
 
 /// An authorized account's profile.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AuthorizerInfo {
     /// The account's name; empty for a freshly registered mini program.
     #[serde(default)]
@@ -205,6 +216,7 @@ pub struct AuthorizerInfo {
 
 /// An `{id, name}` pair as in `service_type_info` and `verify_type_info`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TypeInfo {
     /// The type id.
     pub id: i64,
@@ -215,6 +227,7 @@ pub struct TypeInfo {
 
 /// Which features an account has open (0 no, 1 yes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BusinessInfo {
     /// WeChat Pay.
     #[serde(default)]
@@ -235,6 +248,7 @@ pub struct BusinessInfo {
 
 /// Whether the account has a phone and an email bound.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BasicConfig {
     /// A phone is bound.
     #[serde(default)]
@@ -246,6 +260,7 @@ pub struct BasicConfig {
 
 /// A mini program's configuration as `api_get_authorizer_info` reports it.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct MiniProgramInfo {
     /// The configured domains.
     #[serde(default)]
@@ -260,6 +275,7 @@ pub struct MiniProgramInfo {
 
 /// The domains a mini program has configured, as `api_get_authorizer_info` spells them.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Network {
     /// `wx.request` domains.
     #[serde(rename = "RequestDomain", default)]
@@ -289,6 +305,7 @@ pub struct Network {
 
 /// A category in `MiniProgramInfo.categories`, by name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct MiniProgramCategory {
     /// The first-level category.
     pub first: String,
@@ -301,6 +318,7 @@ pub const MAX_AUTHORIZER_LIST_COUNT: u32 = 500;
 
 /// The body of `api_get_authorizer_list`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ApiGetAuthorizerListRequest {
     /// The platform's appid.
     pub component_appid: String,
@@ -312,6 +330,7 @@ pub struct ApiGetAuthorizerListRequest {
 
 /// The answer of `api_get_authorizer_list`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ApiGetAuthorizerListResponse {
     /// How many accounts have authorized the platform in all.
     pub total_count: i64,
@@ -322,6 +341,7 @@ pub struct ApiGetAuthorizerListResponse {
 
 /// One authorized account in the list.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AuthorizerListItem {
     /// The account's appid.
     pub authorizer_appid: String,
@@ -343,6 +363,7 @@ impl fmt::Debug for AuthorizerListItem {
 
 /// The body of the legacy `api_get_authorizer_option`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ApiGetAuthorizerOptionRequest {
     /// The platform's appid.
     pub component_appid: String,
@@ -354,6 +375,7 @@ pub struct ApiGetAuthorizerOptionRequest {
 
 /// The answer of the legacy `api_get_authorizer_option`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ApiGetAuthorizerOptionResponse {
     /// The account's appid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -366,6 +388,7 @@ pub struct ApiGetAuthorizerOptionResponse {
 
 /// The body of the legacy `api_set_authorizer_option`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ApiSetAuthorizerOptionRequest {
     /// The platform's appid.
     pub component_appid: String,
@@ -381,6 +404,7 @@ pub struct ApiSetAuthorizerOptionRequest {
 ///
 /// The doc sends only `option_name`; WxJava also sends the two appids, so they are optional here.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GetAuthorizerOptionRequest {
     /// `location_report`, `voice_recognize` or `customer_service`.
     pub option_name: String,
@@ -394,6 +418,7 @@ pub struct GetAuthorizerOptionRequest {
 
 /// The answer of the newer `get_authorizer_option`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GetAuthorizerOptionResponse {
     /// The option asked for.
     pub option_name: String,
@@ -403,6 +428,7 @@ pub struct GetAuthorizerOptionResponse {
 
 /// The body of the newer `set_authorizer_option`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SetAuthorizerOptionRequest {
     /// `location_report`, `voice_recognize` or `customer_service`.
     pub option_name: String,

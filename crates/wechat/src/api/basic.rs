@@ -11,6 +11,7 @@ use super::{AuthorizerToken, Client, Error, Upload};
 
 /// The body of `setnickname`. Material fields are temporary media ids.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SetnicknameRequest {
     /// The new name (may not contain "小程序").
     pub nick_name: String,
@@ -39,6 +40,7 @@ pub struct SetnicknameRequest {
 
 /// The answer of `setnickname`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SetnicknameResponse {
     /// A note when material is needed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -50,6 +52,7 @@ pub struct SetnicknameResponse {
 
 /// The body of `api_wxa_querynickname`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ApiWxaQuerynicknameRequest {
     /// The `audit_id` from `setnickname`.
     pub audit_id: i64,
@@ -57,6 +60,7 @@ pub struct ApiWxaQuerynicknameRequest {
 
 /// The answer of `api_wxa_querynickname`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ApiWxaQuerynicknameResponse {
     /// The name under review.
     pub nickname: String,
@@ -75,6 +79,7 @@ pub struct ApiWxaQuerynicknameResponse {
 
 /// The body of `checkwxverifynickname`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CheckwxverifynicknameRequest {
     /// The name to check.
     pub nick_name: String,
@@ -82,6 +87,7 @@ pub struct CheckwxverifynicknameRequest {
 
 /// The answer of `checkwxverifynickname`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CheckwxverifynicknameResponse {
     /// The name hits a keyword rule: supporting material is advisable.
     pub hit_condition: bool,
@@ -92,6 +98,7 @@ pub struct CheckwxverifynicknameResponse {
 
 /// The body of `modifyheadimage`. The crop box is in [0, 1], sent as strings as the doc shows.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ModifyheadimageRequest {
     /// The image, as a temporary media id.
     pub head_img_media_id: String,
@@ -107,6 +114,7 @@ pub struct ModifyheadimageRequest {
 
 /// The body of `modifysignature`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ModifysignatureRequest {
     /// The new description, 4–120 characters.
     pub signature: String,
@@ -114,6 +122,7 @@ pub struct ModifysignatureRequest {
 
 /// The body of `changewxasearchstatus`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ChangewxasearchstatusRequest {
     /// 0 searchable, 1 hidden from search.
     pub status: i64,
@@ -121,6 +130,7 @@ pub struct ChangewxasearchstatusRequest {
 
 /// The answer of `getwxasearchstatus`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GetwxasearchstatusResponse {
     /// 0 searchable, 1 hidden from search.
     pub status: i64,
@@ -128,6 +138,7 @@ pub struct GetwxasearchstatusResponse {
 
 /// The answer of `getaccountbasicinfo`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GetaccountbasicinfoResponse {
     /// The account's appid.
     pub appid: String,
@@ -170,6 +181,7 @@ pub struct GetaccountbasicinfoResponse {
 
 /// WeChat verification (微信认证) state: qualification review decides the permissions.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct WxVerifyInfo {
     /// The qualification review passed: the account counts as verified.
     #[serde(default)]
@@ -190,6 +202,7 @@ pub struct WxVerifyInfo {
 
 /// The description and how often it may still change.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SignatureInfo {
     /// The description.
     #[serde(default)]
@@ -204,6 +217,7 @@ pub struct SignatureInfo {
 
 /// The avatar and how often it may still change.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct HeadImageInfo {
     /// The avatar URL.
     #[serde(default)]
@@ -218,6 +232,7 @@ pub struct HeadImageInfo {
 
 /// The name and how often it may still change.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct NicknameInfo {
     /// The name.
     #[serde(default)]
@@ -232,6 +247,7 @@ pub struct NicknameInfo {
 
 /// The answer of the temporary media upload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct MediaUploadResponse {
     /// The media type (`image`).
     #[serde(rename = "type")]

@@ -11,6 +11,7 @@ use super::{AuthorizerToken, Client, Error};
 
 /// The answer of `getallcategories`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GetallcategoriesResponse {
     /// The category tree, flattened.
     pub categories_list: CategoriesList,
@@ -18,6 +19,7 @@ pub struct GetallcategoriesResponse {
 
 /// The flattened category tree of `getallcategories`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CategoriesList {
     /// Every node; the one with `id` 0 is the root and its `children` are the first-level categories.
     #[serde(default)]
@@ -26,6 +28,7 @@ pub struct CategoriesList {
 
 /// One node of the settable-category tree.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CategoryNode {
     /// The category id.
     pub id: i64,
@@ -51,6 +54,7 @@ pub struct CategoryNode {
 
 /// The qualifications a sensitive category needs.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Qualify {
     /// Groups of documents; one document of each group is required.
     #[serde(default)]
@@ -62,6 +66,7 @@ pub struct Qualify {
 
 /// One group of alternative qualification documents.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ExterList {
     /// The documents of the group.
     #[serde(default)]
@@ -70,6 +75,7 @@ pub struct ExterList {
 
 /// A qualification document.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct QualifyDocument {
     /// The document's name; it is the `key` of a certificate in `addcategory`.
     pub name: String,
@@ -80,6 +86,7 @@ pub struct QualifyDocument {
 
 /// The answer of `getcategory`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GetcategoryResponse {
     /// The categories set on the mini program, with their review state.
     #[serde(default)]
@@ -97,6 +104,7 @@ pub struct GetcategoryResponse {
 
 /// A category set on the mini program.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SetCategory {
     /// First-level id.
     pub first: i64,
@@ -118,6 +126,7 @@ pub struct SetCategory {
 
 /// The body of `addcategory`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AddcategoryRequest {
     /// The categories to add.
     pub categories: Vec<NewCategory>,
@@ -125,6 +134,7 @@ pub struct AddcategoryRequest {
 
 /// A category to add, with the qualifications it needs.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct NewCategory {
     /// First-level id.
     pub first: i64,
@@ -137,6 +147,7 @@ pub struct NewCategory {
 
 /// One qualification document, as a temporary media id.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Certicate {
     /// The document's name, as in `qualify.exter_list.inner_list.name`.
     pub key: String,
@@ -146,6 +157,7 @@ pub struct Certicate {
 
 /// The body of `deletecategory`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DeletecategoryRequest {
     /// First-level id.
     pub first: i64,
@@ -155,6 +167,7 @@ pub struct DeletecategoryRequest {
 
 /// The body of `modifycategory`: new qualifications for a category already set.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ModifycategoryRequest {
     /// First-level id.
     pub first: i64,
@@ -167,6 +180,7 @@ pub struct ModifycategoryRequest {
 
 /// The answer of `wxa/get_category`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GetCategoryResponse {
     /// The approved categories, usable in `submit_audit`'s `item_list`.
     #[serde(default)]
@@ -175,6 +189,7 @@ pub struct GetCategoryResponse {
 
 /// An approved category, by name and id, as `submit_audit` wants it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AuditCategory {
     /// First-level name.
     pub first_class: String,

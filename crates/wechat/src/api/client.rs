@@ -79,6 +79,7 @@ pub struct Client {
 
 /// The part of every answer that says whether the call worked.
 #[derive(Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 struct Head {
     #[serde(default)]
     errcode: i64,

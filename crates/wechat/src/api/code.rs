@@ -18,6 +18,7 @@ use super::{AuthorizerToken, Client, Error, Media};
 /// key; `extPages` overrides each page's json; `extAppid` is added. Standard templates accept only
 /// `extAppid`, `ext` and `window` (9402203 otherwise).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct ExtJson {
     /// DevTools only: `true` previews the template as `extAppid`.
@@ -85,6 +86,7 @@ impl ExtJson {
 
 /// The body of `commit`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CommitRequest {
     /// The template from the library (a number).
     pub template_id: i64,
@@ -116,6 +118,7 @@ impl CommitRequest {
 
 /// The answer of `get_page`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GetPageResponse {
     /// The page paths of the committed code, home page first.
     #[serde(default)]
@@ -124,6 +127,7 @@ pub struct GetPageResponse {
 
 /// The parameters of `get_qrcode`, sent in the query string (the call is a `GET`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GetQrcodeRequest {
     /// The page to open, with its query (`page/index?action=1`); the home page when absent. The
     /// client URL-encodes it, as WeChat requires.

@@ -22,6 +22,7 @@ impl fmt::Debug for Redacted<'_> {
 
 /// The body of `api_component_token`: the platform's credentials and the latest pushed ticket.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ApiComponentTokenRequest {
     /// The platform's appid.
     pub component_appid: String,
@@ -43,6 +44,7 @@ impl fmt::Debug for ApiComponentTokenRequest {
 
 /// The answer of `api_component_token`.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ApiComponentTokenResponse {
     /// The platform's token (CAT).
     pub component_access_token: String,
@@ -61,6 +63,7 @@ impl fmt::Debug for ApiComponentTokenResponse {
 
 /// The body of `api_create_preauthcode`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ApiCreatePreauthcodeRequest {
     /// The platform's appid.
     pub component_appid: String,
@@ -68,6 +71,7 @@ pub struct ApiCreatePreauthcodeRequest {
 
 /// The answer of `api_create_preauthcode`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ApiCreatePreauthcodeResponse {
     /// The code for one consent page (`preauthcode@@@…`); usable once.
     pub pre_auth_code: String,
@@ -77,6 +81,7 @@ pub struct ApiCreatePreauthcodeResponse {
 
 /// The body of `api_start_push_ticket`.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ApiStartPushTicketRequest {
     /// The platform's appid.
     pub component_appid: String,
@@ -95,6 +100,7 @@ impl fmt::Debug for ApiStartPushTicketRequest {
 
 /// The query of `jscode2session` (besides the fixed `grant_type=authorization_code` and the token).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Jscode2sessionRequest {
     /// The mini program's appid.
     pub appid: String,
@@ -106,6 +112,7 @@ pub struct Jscode2sessionRequest {
 
 /// The answer of `jscode2session`.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Jscode2sessionResponse {
     /// The user's openid in this mini program.
     pub openid: String,

@@ -12,6 +12,7 @@ use super::{AuthorizerToken, Client, ComponentToken, Error};
 
 /// What a domain call does with the lists it is given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "lowercase")]
 pub enum DomainAction {
     /// Add to the lists.
@@ -27,6 +28,7 @@ pub enum DomainAction {
 
 /// The body of `modify_wxa_server_domain`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ModifyWxaServerDomainRequest {
     /// What to do.
     pub action: DomainAction,
@@ -40,6 +42,7 @@ pub struct ModifyWxaServerDomainRequest {
 
 /// The answer of `modify_wxa_server_domain` (";"-joined lists).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ModifyWxaServerDomainResponse {
     /// The published platform version's server domains (absent when there is none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -54,6 +57,7 @@ pub struct ModifyWxaServerDomainResponse {
 
 /// The body of `modify_wxa_jump_domain`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ModifyWxaJumpDomainRequest {
     /// What to do.
     pub action: DomainAction,
@@ -67,6 +71,7 @@ pub struct ModifyWxaJumpDomainRequest {
 
 /// The answer of `modify_wxa_jump_domain` (";"-joined lists).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ModifyWxaJumpDomainResponse {
     /// The published platform version's business domains.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -81,6 +86,7 @@ pub struct ModifyWxaJumpDomainResponse {
 
 /// A domain verification file: serve `file_content` as `https://{domain}/{file_name}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ConfirmFile {
     /// The file name (at the domain's root).
     pub file_name: String,
@@ -96,6 +102,7 @@ pub type GetWebviewdomainConfirmfileResponse = ConfirmFile;
 
 /// The body of `modify_domain` (and `modify_domain_directly`). Lists are not needed for `get`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ModifyDomainRequest {
     /// What to do.
     pub action: DomainAction,
@@ -124,6 +131,7 @@ pub type ModifyDomainDirectlyRequest = ModifyDomainRequest;
 
 /// The answer of `modify_domain`: the lists now set, and what was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ModifyDomainResponse {
     /// `wx.request` domains.
     #[serde(default)]
@@ -171,6 +179,7 @@ pub type ModifyDomainDirectlyResponse = ModifyDomainResponse;
 
 /// The body of `setwebviewdomain` (and `setwebviewdomain_directly`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SetwebviewdomainRequest {
     /// What to do.
     pub action: DomainAction,
@@ -184,6 +193,7 @@ pub type SetwebviewdomainDirectlyRequest = SetwebviewdomainRequest;
 
 /// The answer of `setwebviewdomain`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SetwebviewdomainResponse {
     /// The business domains now set (returned for `get`).
     #[serde(default)]
@@ -195,6 +205,7 @@ pub type SetwebviewdomainDirectlyResponse = SetwebviewdomainResponse;
 
 /// The answer of `get_effective_domain`: the server domains by where they were configured.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GetEffectiveDomainResponse {
     /// Configured on the MP admin site.
     #[serde(default)]
@@ -212,6 +223,7 @@ pub struct GetEffectiveDomainResponse {
 
 /// The six server-domain lists.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ServerDomains {
     /// `wx.request` domains.
     #[serde(default)]
@@ -235,6 +247,7 @@ pub struct ServerDomains {
 
 /// The answer of `get_effective_webviewdomain`: the business domains by where they were configured.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GetEffectiveWebviewdomainResponse {
     /// Configured on the MP admin site.
     #[serde(default)]
@@ -252,6 +265,7 @@ pub struct GetEffectiveWebviewdomainResponse {
 
 /// The empty body some calls want.
 #[derive(Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 struct EmptyBody {}
 
 impl Client {

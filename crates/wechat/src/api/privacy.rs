@@ -12,6 +12,7 @@ use super::{AuthorizerToken, Client, Error, Upload};
 
 /// The body of `setprivacysetting`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SetprivacysettingRequest {
     /// 1 the live version (only `owner_setting` may change, immediately), 2 the development version (default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -25,6 +26,7 @@ pub struct SetprivacysettingRequest {
 
 /// The data collector (the developer) as the guide shows it. At least one contact is required.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct OwnerSetting {
     /// Contact email.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -54,6 +56,7 @@ pub struct OwnerSetting {
 
 /// One collected data type and its purpose.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PrivacySetting {
     /// The data type, e.g. `UserInfo`, `Location`, `PhoneNumber` (see `privacy_desc` for the full list).
     pub privacy_key: String,
@@ -66,6 +69,7 @@ pub struct PrivacySetting {
 
 /// The body of `getprivacysetting`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GetprivacysettingRequest {
     /// 1 the live version, 2 the development version (default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -74,6 +78,7 @@ pub struct GetprivacysettingRequest {
 
 /// The answer of `getprivacysetting`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GetprivacysettingResponse {
     /// 1 when code was committed recently (so `privacy_list` is meaningful), else 0.
     #[serde(default)]
@@ -97,6 +102,7 @@ pub struct GetprivacysettingResponse {
 
 /// The data types WeChat knows.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PrivacyDesc {
     /// The list.
     #[serde(default)]
@@ -105,6 +111,7 @@ pub struct PrivacyDesc {
 
 /// A data type and its description.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PrivacyDescItem {
     /// The key used in `setting_list`.
     pub privacy_key: String,
@@ -114,6 +121,7 @@ pub struct PrivacyDescItem {
 
 /// The answer of `uploadprivacyextfile`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct UploadprivacyextfileResponse {
     /// The id to put in `owner_setting.ext_file_media_id`.
     pub ext_file_media_id: String,
@@ -121,6 +129,7 @@ pub struct UploadprivacyextfileResponse {
 
 /// The answer of `get_code_privacy_info`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GetCodePrivacyInfoResponse {
     /// Privacy APIs the code uses without having been granted (apply for them first).
     #[serde(default)]
@@ -132,6 +141,7 @@ pub struct GetCodePrivacyInfoResponse {
 
 /// The answer of `get_privacy_interface`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GetPrivacyInterfaceResponse {
     /// The APIs that must be applied for, with their state.
     #[serde(default)]
@@ -140,6 +150,7 @@ pub struct GetPrivacyInterfaceResponse {
 
 /// An API that must be applied for before use.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PrivacyInterface {
     /// The API, e.g. `wx.getLocation`.
     pub api_name: String,
@@ -171,6 +182,7 @@ pub struct PrivacyInterface {
 
 /// The body of `apply_privacy_interface`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ApplyPrivacyInterfaceRequest {
     /// The API, exactly as named (e.g. `wx.choosePoi`).
     pub api_name: String,
@@ -189,6 +201,7 @@ pub struct ApplyPrivacyInterfaceRequest {
 
 /// The answer of `apply_privacy_interface`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ApplyPrivacyInterfaceResponse {
     /// The application's id.
     pub audit_id: i64,

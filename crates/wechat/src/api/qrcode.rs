@@ -11,6 +11,7 @@ use super::{AuthorizerToken, Client, Error, Media};
 
 /// Which version of the mini program a code opens (`env_version`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "lowercase")]
 pub enum EnvVersion {
     /// `release`: the released version, the default.
@@ -24,6 +25,7 @@ pub enum EnvVersion {
 
 /// The colour of the code's lines (`line_color`), used when `auto_color` is false.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct LineColor {
     /// Red, 0–255.
     pub r: u8,
@@ -35,6 +37,7 @@ pub struct LineColor {
 
 /// The body of `getwxacode`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GetwxacodeRequest {
     /// The page and its query (`pages/index/index?id=1`), at most 1024 bytes.
     pub path: String,
@@ -57,6 +60,7 @@ pub struct GetwxacodeRequest {
 
 /// The body of `getwxacodeunlimit`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GetwxacodeunlimitRequest {
     /// At most 32 characters from `[0-9A-Za-z]` and ``!#$&'()*+,/:;=?@-._~``; the page receives it
     /// URL-encoded as its `scene` query parameter. See [`validate_scene`].
@@ -86,6 +90,7 @@ pub struct GetwxacodeunlimitRequest {
 
 /// The body of `createwxaqrcode`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CreatewxaqrcodeRequest {
     /// The page and its query, at most 128 bytes.
     pub path: String,

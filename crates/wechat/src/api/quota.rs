@@ -45,6 +45,7 @@ impl<'a> From<AuthorizerToken<'a>> for QuotaToken<'a> {
 
 /// The body of `clear_quota`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ClearQuotaRequest {
     /// The appid of the token's own account (another appid gives 40013).
     pub appid: String,
@@ -52,6 +53,7 @@ pub struct ClearQuotaRequest {
 
 /// The body of `clear_quota/v2`.
 #[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ClearQuotaV2Request {
     /// The platform's appid.
     pub component_appid: String,
@@ -74,6 +76,7 @@ impl fmt::Debug for ClearQuotaV2Request {
 
 /// The body of `openapi/quota/get`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct QuotaGetRequest {
     /// The API's path, e.g. `/cgi-bin/component/api_component_token` (with the leading `/`, no host; else 76003).
     pub cgi_path: String,
@@ -81,6 +84,7 @@ pub struct QuotaGetRequest {
 
 /// The answer of `openapi/quota/get`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct QuotaGetResponse {
     /// Today's quota.
     pub quota: Quota,
@@ -94,6 +98,7 @@ pub struct QuotaGetResponse {
 
 /// An API's daily quota.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Quota {
     /// Calls allowed per day.
     pub daily_limit: i64,
@@ -105,6 +110,7 @@ pub struct Quota {
 
 /// An API's rate limit: `call_count` calls per `refresh_second` seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RateLimit {
     /// Calls allowed per interval.
     pub call_count: i64,
@@ -114,6 +120,7 @@ pub struct RateLimit {
 
 /// The body of `openapi/rid/get`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RidGetRequest {
     /// The `rid` from a failed call's `errmsg` (see [`crate::api::ApiError::rid`]); kept 7 days.
     pub rid: String,
@@ -121,6 +128,7 @@ pub struct RidGetRequest {
 
 /// The answer of `openapi/rid/get`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RidGetResponse {
     /// The call the rid belongs to.
     pub request: RidRequest,
@@ -128,6 +136,7 @@ pub struct RidGetResponse {
 
 /// A recorded call.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RidRequest {
     /// When it was made (Unix seconds).
     #[serde(default)]

@@ -13,6 +13,7 @@ use super::{Client, ComponentToken, Error};
 
 /// The body of `fastregisterweapp?action=create`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FastregisterweappCreateRequest {
     /// The company name exactly as registered (for a 个体户 without a name: "个体户" + the legal person's name).
     pub name: String,
@@ -31,6 +32,7 @@ pub struct FastregisterweappCreateRequest {
 
 /// The body of `fastregisterweapp?action=search`: the same subject as the create call.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FastregisterweappSearchRequest {
     /// The company name.
     pub name: String,
@@ -42,6 +44,7 @@ pub struct FastregisterweappSearchRequest {
 
 /// The body of `fastregisterpersonalweapp?action=create`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FastregisterpersonalweappCreateRequest {
     /// The person's real name.
     pub idname: String,
@@ -57,6 +60,7 @@ pub struct FastregisterpersonalweappCreateRequest {
 
 /// The body of `fastregisterpersonalweapp?action=query`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FastregisterpersonalweappQueryRequest {
     /// The task id the create call returned.
     pub taskid: String,
@@ -67,6 +71,7 @@ pub struct FastregisterpersonalweappQueryRequest {
 
 /// The answer of both `fastregisterpersonalweapp` actions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FastregisterpersonalweappResponse {
     /// The task id, for the query call.
     pub taskid: String,

@@ -12,10 +12,12 @@ use super::{AuthorizerToken, Client, Error};
 
 /// The `{}` body of parameterless `POST`s.
 #[derive(Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 struct EmptyBody {}
 
 /// The parameters of `revertcoderelease`, sent in the query string (the call is a `GET`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RevertcodereleaseRequest {
     /// Roll back to this version (from `get_history_version`); to the previous one when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -24,6 +26,7 @@ pub struct RevertcodereleaseRequest {
 
 /// The answer of `get_history_version`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GetHistoryVersionResponse {
     /// The versions one can roll back to (at most the 5 latest released or rolled-back ones).
     #[serde(default)]
@@ -32,6 +35,7 @@ pub struct GetHistoryVersionResponse {
 
 /// One version one can roll back to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct HistoryVersion {
     /// The version's number, for `revertcoderelease`'s `app_version`.
     pub app_version: i64,
@@ -45,6 +49,7 @@ pub struct HistoryVersion {
 
 /// The body of `grayrelease`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GrayreleaseRequest {
     /// The share of users who get the new version, in percent (1–100; each call must raise it).
     /// 0 is accepted only together with one of the two flags below.
@@ -75,6 +80,7 @@ number_enum! {
 
 /// The answer of `getgrayreleaseplan`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GetgrayreleaseplanResponse {
     /// The current phased release.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -83,6 +89,7 @@ pub struct GetgrayreleaseplanResponse {
 
 /// A phased (gray) release.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GrayReleasePlan {
     /// Where it stands.
     pub status: GrayReleaseStatus,
@@ -100,6 +107,7 @@ pub struct GrayReleasePlan {
 
 /// What `change_visitstatus` does to the released version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "lowercase")]
 pub enum VisitAction {
     /// `close`: hide the mini program from users (暂停服务).
@@ -110,6 +118,7 @@ pub enum VisitAction {
 
 /// The body of `change_visitstatus`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ChangeVisitstatusRequest {
     /// Close or open.
     pub action: VisitAction,
@@ -127,6 +136,7 @@ number_enum! {
 
 /// The answer of `getvisitstatus`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GetvisitstatusResponse {
     /// Paused or serving.
     pub status: VisitStatus,
@@ -134,6 +144,7 @@ pub struct GetvisitstatusResponse {
 
 /// The answer of `getversioninfo`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GetversioninfoResponse {
     /// The trial version, when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -145,6 +156,7 @@ pub struct GetversioninfoResponse {
 
 /// The trial (体验) version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ExpInfo {
     /// When it was committed (Unix seconds).
     pub exp_time: i64,
@@ -156,6 +168,7 @@ pub struct ExpInfo {
 
 /// The released (线上) version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ReleaseInfo {
     /// When it was released (Unix seconds).
     pub release_time: i64,
@@ -167,6 +180,7 @@ pub struct ReleaseInfo {
 
 /// The answer of `getweappsupportversion`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GetweappsupportversionResponse {
     /// The minimum base library (基础库) version currently set.
     pub now_version: String,
@@ -177,6 +191,7 @@ pub struct GetweappsupportversionResponse {
 
 /// How the users spread over base library versions (`uv_info`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct UvInfo {
     /// One entry per version.
     #[serde(default)]
@@ -185,6 +200,7 @@ pub struct UvInfo {
 
 /// The share of users on one base library version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct VersionShare {
     /// The share, in percent (a float).
     pub percentage: f64,
@@ -194,6 +210,7 @@ pub struct VersionShare {
 
 /// The body of `setweappsupportversion`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SetweappsupportversionRequest {
     /// A released base library version such as `2.30.0`.
     pub version: String,

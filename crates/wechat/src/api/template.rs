@@ -42,6 +42,7 @@ number_enum! {
 
 /// The answer of `gettemplatedraftlist`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GettemplatedraftlistResponse {
     /// The drafts; the box keeps only the latest upload of each development mini program.
     #[serde(default)]
@@ -50,6 +51,7 @@ pub struct GettemplatedraftlistResponse {
 
 /// One draft in the draft box.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TemplateDraft {
     /// The draft's id, for `addtotemplate`.
     pub draft_id: i64,
@@ -72,6 +74,7 @@ pub struct TemplateDraft {
 
 /// The body of `addtotemplate`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AddtotemplateRequest {
     /// The draft to add.
     pub draft_id: i64,
@@ -82,6 +85,7 @@ pub struct AddtotemplateRequest {
 
 /// The parameters of `gettemplatelist`, sent in the query string (the call is a `GET`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GettemplatelistRequest {
     /// Only templates of this kind; all templates when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -90,6 +94,7 @@ pub struct GettemplatelistRequest {
 
 /// The answer of `gettemplatelist`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GettemplatelistResponse {
     /// The templates in the library.
     #[serde(default)]
@@ -98,6 +103,7 @@ pub struct GettemplatelistResponse {
 
 /// One template in the library.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Template {
     /// The template's id, for `wxa/commit` and `deletetemplate`.
     pub template_id: i64,
@@ -138,6 +144,7 @@ pub struct Template {
 
 /// The body of `deletetemplate`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DeletetemplateRequest {
     /// The template to delete.
     pub template_id: i64,

@@ -11,6 +11,7 @@ use super::{AuthorizerToken, Client, Error};
 
 /// The body of `bind_tester`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BindTesterRequest {
     /// The person's WeChat id (微信号), not a nickname or openid.
     pub wechatid: String,
@@ -18,6 +19,7 @@ pub struct BindTesterRequest {
 
 /// The answer of `bind_tester`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BindTesterResponse {
     /// A stable id for this person in this mini program; `memberauth` lists testers by it.
     pub userstr: String,
@@ -27,6 +29,7 @@ pub struct BindTesterResponse {
 ///
 /// Serialises as `{"wechatid": "…"}` or `{"userstr": "…"}`; a body with both or neither does not decode.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum UnbindTesterRequest {
     /// By WeChat id (微信号).
     #[serde(rename = "wechatid")]
@@ -38,6 +41,7 @@ pub enum UnbindTesterRequest {
 
 /// What `memberauth` is asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum MemberauthAction {
     /// `get_experiencer`: the testers (体验者).
     #[default]
@@ -47,6 +51,7 @@ pub enum MemberauthAction {
 
 /// The body of `memberauth`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct MemberauthRequest {
     /// Always `get_experiencer`.
     pub action: MemberauthAction,
@@ -54,6 +59,7 @@ pub struct MemberauthRequest {
 
 /// The answer of `memberauth`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct MemberauthResponse {
     /// The testers. WeChat ids are not returned, only `userstr`.
     #[serde(default)]
@@ -62,6 +68,7 @@ pub struct MemberauthResponse {
 
 /// One tester.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Member {
     /// The person's stable id in this mini program.
     pub userstr: String,

@@ -9,6 +9,7 @@ pub use table::TABLE;
 
 /// How a caller should react to an error, independent of its exact code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorClass {
     /// WeChat or the network is busy: retry with backoff.
@@ -27,6 +28,7 @@ pub enum ErrorClass {
 
 /// A language the explanations are written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum Lang {
     /// Simplified Chinese, the default: the staff and the official docs use it.
     #[default]

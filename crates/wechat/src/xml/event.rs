@@ -15,6 +15,7 @@ use super::XmlError;
 /// `{"type": "weapp_audit_fail", "ToUserName": "gh_...", "Reason": "...", ...}`.
 /// Anything else arrives as [`Event::Unknown`] with all its fields and the XML as received.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "type")]
 pub enum Event {
     /// `component_verify_ticket`, every 10 minutes.

@@ -8,6 +8,7 @@ use super::XmlError;
 
 /// Fields every message-and-event push carries besides `MsgType` and `Event`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct MessageHeader {
     /// The mini program's original id, `gh_...`.
     #[serde(rename = "ToUserName")]
@@ -42,6 +43,7 @@ impl MessageHeader {
 
 /// `weapp_audit_success`: the submitted code passed review.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct WeappAuditSuccess {
     /// `ToUserName`, `FromUserName`, `CreateTime`.
     #[serde(flatten)]
@@ -63,6 +65,7 @@ impl WeappAuditSuccess {
 
 /// `weapp_audit_fail`: the submitted code was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct WeappAuditFail {
     /// `ToUserName`, `FromUserName`, `CreateTime`.
     #[serde(flatten)]
@@ -102,6 +105,7 @@ impl WeappAuditFail {
 
 /// `weapp_audit_delay`: the review will take longer; a success or fail event still follows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct WeappAuditDelay {
     /// `ToUserName`, `FromUserName`, `CreateTime`.
     #[serde(flatten)]
@@ -133,6 +137,7 @@ const REVIEW_PASSED: i32 = 3;
 
 /// `wxa_nickname_audit`: the result of reviewing a new mini program name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct WxaNicknameAudit {
     /// `ToUserName`, `FromUserName`, `CreateTime`.
     #[serde(flatten)]
@@ -167,6 +172,7 @@ impl WxaNicknameAudit {
 
 /// `wxa_category_audit`: the result of reviewing a category added to the mini program.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct WxaCategoryAudit {
     /// `ToUserName`, `FromUserName`, `CreateTime`.
     #[serde(flatten)]

@@ -7,6 +7,7 @@ use super::XmlError;
 
 /// Fields every authorization-event push carries besides `InfoType`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ComponentHeader {
     /// The third-party platform's own appid (component appid).
     #[serde(rename = "AppId")]
@@ -30,6 +31,7 @@ impl ComponentHeader {
 
 /// `component_verify_ticket`: the ticket WeChat pushes every 10 minutes; valid 12 hours.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ComponentVerifyTicket {
     /// `AppId` and `CreateTime`.
     #[serde(flatten)]
@@ -51,6 +53,7 @@ impl ComponentVerifyTicket {
 
 /// `authorized` / `updateauthorized`: an authorizer granted, or changed, the permission sets.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Authorization {
     /// `AppId` and `CreateTime`.
     #[serde(flatten)]
@@ -93,6 +96,7 @@ impl Authorization {
 
 /// `unauthorized`: an authorizer revoked the platform's access.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Unauthorized {
     /// `AppId` and `CreateTime`.
     #[serde(flatten)]
@@ -115,6 +119,7 @@ impl Unauthorized {
 /// `notify_third_fasteregister`: the outcome of a fast registration of an enterprise mini program
 /// (reference §4).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct NotifyThirdFasteregister {
     /// `AppId` and `CreateTime`.
     #[serde(flatten)]
@@ -170,6 +175,7 @@ impl NotifyThirdFasteregister {
 
 /// The `info` of a fast-registration result: the request as submitted to `fastregisterweapp`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FasteregisterInfo {
     /// Company name.
     pub name: String,

@@ -9,6 +9,7 @@ use super::event_element::Element;
 
 /// A push of a kind without its own type, with every field it carried.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct UnknownEvent {
     /// What the push is: its `InfoType`; else its `Event` when `MsgType` is `event`; else its
     /// `MsgType` (`text`, `image`, ...); else empty.
