@@ -22,6 +22,7 @@ pub fn builder() -> Builder<tauri::Wry> {
         .commands(collect_commands![
             desk::about,
             desk::desk_status,
+            desk::mark_interactive,
             desk::reset_sandbox,
             desk::audit_log,
             desk::explain_errcode,

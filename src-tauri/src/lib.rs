@@ -31,8 +31,17 @@ pub fn show_main_window(app: &tauri::AppHandle) {
     }
 }
 
+/// When the process started, for the "interactive after N ms" line (the start-up benchmark reads it).
+static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+/// Milliseconds since [`run`] began.
+pub fn uptime_ms() -> u64 {
+    STARTED.get().map_or(0, |t| t.elapsed().as_millis().try_into().unwrap_or(u64::MAX))
+}
+
 /// Opens the main window and runs until it is closed.
 pub fn run() {
+    STARTED.get_or_init(std::time::Instant::now);
     let commands = bindings::builder();
     let invoke = commands.invoke_handler();
     let app = tauri::Builder::default()

@@ -12,6 +12,11 @@ export const commands = {
 	about: () => __TAURI_INVOKE<About>("about"),
 	/**  Waits until the app has started (in sandbox mode: the simulator and the relay are up). */
 	deskStatus: () => typedError<DeskStatus, AppError>(__TAURI_INVOKE("desk_status")),
+	/**
+	 *  The UI's first screen is interactive: logged once with the time since start (what the start-up
+	 *  benchmark measures).
+	 */
+	markInteractive: () => __TAURI_INVOKE<void>("mark_interactive"),
 	/**  Throws the sandbox away and starts a fresh one with new demo data. */
 	resetSandbox: () => typedError<DeskStatus, AppError>(__TAURI_INVOKE("reset_sandbox")),
 	/**  The operator audit log, newest first (one mini program's, or everything). */

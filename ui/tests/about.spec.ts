@@ -22,6 +22,7 @@ function answerAbout(result: About) {
     // The shell's own start-up calls are not the page's.
     if (cmd === 'desk_status') return READY
     if (cmd === 'platforms') return []
+    if (cmd === 'mark_interactive') return null
     if (cmd.startsWith('plugin:event|')) return 1
     calls.push(cmd)
     if (cmd === 'about') return result

@@ -29,6 +29,7 @@ export function mockCore(handlers: Record<string, Handler> = {}) {
   const defaults: Record<string, Handler> = {
     desk_status: () => READY,
     platforms: () => [DEMO_PLATFORM],
+    mark_interactive: () => null,
     'plugin:event|listen': () => 1,
     'plugin:event|unlisten': () => null,
   }

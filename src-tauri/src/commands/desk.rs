@@ -14,6 +14,19 @@ pub fn about() -> About {
     about::collect()
 }
 
+/// The UI's first screen is interactive: logged once with the time since start (what the start-up
+/// benchmark measures).
+#[tauri::command]
+#[specta::specta]
+pub fn mark_interactive() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let ms = crate::uptime_ms();
+        tracing::info!(ms, "interactive");
+        eprintln!("wxfleet: interactive after {ms} ms");
+    });
+}
+
 /// Waits until the app has started (in sandbox mode: the simulator and the relay are up).
 #[tauri::command]
 #[specta::specta]

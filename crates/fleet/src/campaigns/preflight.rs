@@ -96,12 +96,10 @@ pub async fn run(fleet: &Fleet, spec: &CampaignSpec, appids: &[String]) -> Resul
     // Owned appids: a closure over `&String` makes the future not `Send` for every lifetime, which
     // a spawned caller (a Tauri command) requires.
     let (requirements, pace) = (&requirements, &pace);
-    Ok(futures::stream::iter(
-        appids.to_vec().into_iter().map(|appid| async move { check_app(fleet, spec, requirements, &appid, pace).await }),
-    )
-    .buffered(concurrency)
-    .collect()
-    .await)
+    Ok(futures::stream::iter(appids.iter().cloned().map(|appid| async move { check_app(fleet, spec, requirements, &appid, pace).await }))
+        .buffered(concurrency)
+        .collect()
+        .await)
 }
 
 async fn check_app(fleet: &Fleet, spec: &CampaignSpec, needs: &Requirements, appid: &str, pace: &Pace) -> Preflighted {
