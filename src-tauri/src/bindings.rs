@@ -20,6 +20,7 @@ pub const BINDINGS_TS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../ui/src/bi
 pub fn builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new()
         .commands(collect_commands![
+            crate::commands::app_rows::app_rows,
             desk::about,
             desk::desk_status,
             desk::mark_interactive,

@@ -8,6 +8,8 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 
 /** Commands */
 export const commands = {
+	/**  One row per mini program of the platform (authorized and revoked): state, versions, template. */
+	appRows: (componentAppid: string) => typedError<AppRow[], AppError>(__TAURI_INVOKE("app_rows", { componentAppid })),
 	/**  Versions and the protocol self-test, for the About page. */
 	about: () => __TAURI_INVOKE<About>("about"),
 	/**  Waits until the app has started (in sandbox mode: the simulator and the relay are up). */
@@ -283,6 +285,51 @@ export type AppResult<T> = {
 	/**  Why it failed (with WeChat's errcode, meaning and remedy), when it did. */
 	error: Problem | null,
 };
+
+/**  One row of the mini programs list. */
+export type AppRow = {
+	/**  The mini program's appid. */
+	appid: string,
+	/**  Its name (empty until synced). */
+	nick_name: string,
+	/**  The subject (company) name. */
+	principal_name: string,
+	/**  Authorized or revoked. */
+	status: AuthorizerStatus,
+	/**  Where its code stands. */
+	state: AppState,
+	/**  The `user_version` users get (the newest release or revert), when known. */
+	online_version: string | null,
+	/**  The `user_version` of the newest commit. */
+	latest_version: string | null,
+	/**  The template of the newest commit. */
+	template_id: number | null,
+	/**  The permission sets granted. */
+	granted: GrantedSet[],
+	/**  When it (last) authorized (unix ms). */
+	authorized_at: number | null,
+	/**  Last change of the authorizer row (unix ms). */
+	updated_at: number,
+};
+
+/**  Where a mini program's code stands, as the newest recorded event or audit says. */
+export type AppState = 
+/**  Nothing committed from this workspace yet. */
+"none" | 
+/**  Code committed (a trial version), not under audit. */
+"committed" | 
+/**  Submitted and under review. */
+"auditing" | 
+/**  The audit was rejected. */
+"audit_failed" | 
+/**  The audit was delayed by WeChat; a result still follows. */
+"audit_delayed" | 
+/**  The audit passed; the version is not released yet. */
+"pending_release" | 
+/**  Released (or reverted) to every user. */
+"online" | 
+/**  A phased (gray) release is running. */
+"gray";
 
 /**  One recorded action. */
 export type AuditEntry = {

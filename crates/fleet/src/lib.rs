@@ -17,6 +17,7 @@
 //! without sleeping. Errors are [`FleetError`]; what a user sees is [`FleetError::problem`].
 #![warn(missing_docs)]
 
+pub mod app_rows;
 pub mod apps;
 pub mod audit_log;
 pub mod authorizers;

@@ -1,6 +1,7 @@
 //! Every command the UI can call, by area. Each is an adapter of one to three lines: take the
 //! arguments, call one core function, return its answer; logic that wants an `if` belongs in the core.
 //! The list that registers them (and generates `ui/src/bindings.ts`) is [`crate::bindings::builder`].
+pub mod app_rows;
 pub mod apps;
 pub mod campaigns;
 pub mod desk;

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod app_rows;
 mod apps;
 mod campaigns;
 mod crash;
