@@ -39,7 +39,7 @@ async function next(wrapper: Awaited<ReturnType<typeof mountApp>>['wrapper']) {
 
 describe('campaign wizard', () => {
   it('preselects the targets from ?appids=, shows pre-flight failures, creates and starts the spec it shows', async () => {
-    const calls = core((spec) => [
+    const calls = core(() => [
       { appid: 'wx1', ok: true, checks: [{ check: 'authorization', status: 'pass', detail: 'ok' }] },
       { appid: 'wx3', ok: false, checks: [{ check: 'privacy', status: 'fail', detail: '<b>隐私指引</b> 未声明 getLocation' }] },
     ])
