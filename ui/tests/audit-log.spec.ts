@@ -24,7 +24,7 @@ describe('audit log', () => {
     await wrapper.get('#audit-appid').setValue('wx1')
     await wrapper.get('#audit-appid').trigger('change')
     await flushPromises()
-    expect(calls.filter((c) => c.cmd === 'audit_log').at(-1)!.args).toEqual({ appid: 'wx1', limit: 500 })
+    expect(calls.filter((c) => c.cmd === 'audit_log').slice(-1)[0].args).toEqual({ appid: 'wx1', limit: 500 })
     expect(wrapper.findAll('[data-test=audit-row]')).toHaveLength(1)
   })
 })
