@@ -25,6 +25,7 @@ function link(over: Partial<Link> = {}): Link {
 
 afterEach(() => {
   clearMocks()
+  sessionStorage.clear()
   document.body.innerHTML = ''
 })
 
@@ -83,6 +84,19 @@ describe('Authorize page', () => {
     expect(wrapper.get('#auth-state').attributes('data-state')).toBe('done')
     expect(wrapper.get('#auth-done-appid').text()).toBe('wxdone00000000001')
     expect(wrapper.get('#auth-done-appid').attributes('href')).toBe('/mini-programs/wxdone00000000001')
+  })
+
+  it('shows the link being followed again after leaving the page', async () => {
+    core()
+    const first = await mountApp('/authorize')
+    await first.wrapper.get('#auth-create').trigger('click')
+    await flushPromises()
+    first.wrapper.unmount()
+    mockCore({ links: () => [], fast_registrations: () => [], link: () => link({ state: 'done', appid: 'wxdone00000000001' }) })
+    const { wrapper } = await mountApp('/authorize')
+    expect(wrapper.get('#auth-state').attributes('data-state')).toBe('done')
+    expect(wrapper.get('#auth-done-appid').text()).toBe('wxdone00000000001')
+    expect(wrapper.get('#auth-link').text()).toBe(URL)
   })
 
   it('says an expired link is expired and offers a new one', async () => {
