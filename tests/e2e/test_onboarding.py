@@ -5,6 +5,7 @@ ext configuration saved from the form that schema yields."""
 import json
 import time
 
+from selenium.common.exceptions import ElementClickInterceptedException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -12,12 +13,14 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 SCHEMA = {
     "type": "object",
     "required": ["shopName", "theme"],
+    "x-order": ["shopName", "theme", "layout", "pageSize", "showCart", "modules"],
     "properties": {
         "shopName": {"type": "string", "title": "店铺名称", "maxLength": 20, "description": "显示在首页顶部"},
         "theme": {
             "type": "object",
             "title": "主题",
             "required": ["primary"],
+            "x-order": ["primary", "accent"],
             "properties": {
                 "primary": {"type": "string", "title": "主色", "pattern": "^#[0-9A-Fa-f]{6}$"},
                 "accent": {"type": "string", "title": "强调色", "format": "color", "default": "#07C160"},
@@ -71,8 +74,15 @@ def set_text(driver, element, text):
 
 
 def click(driver, element):
+    """Clicks once nothing covers the element any more (a loading mask or a toast fading out)."""
     driver.execute_script("arguments[0].scrollIntoView({ block: 'center' })", element)
-    wait(driver).until(EC.element_to_be_clickable(element)).click()
+    for _ in range(20):
+        try:
+            wait(driver).until(EC.element_to_be_clickable(element)).click()
+            return
+        except ElementClickInterceptedException:
+            time.sleep(0.25)
+    element.click()
 
 
 def define_schema(driver):
@@ -90,7 +100,9 @@ def define_schema(driver):
     set_text(driver, editor, json.dumps(SCHEMA, ensure_ascii=False, indent=2))
     preview = driver.find_element(By.ID, "tpl-schema-preview")
     wait(driver).until(lambda d: preview.get_attribute("data-state") == "ready")
-    kinds = {f.get_attribute("data-pointer"): f.get_attribute("data-kind") for f in preview.find_elements(By.CSS_SELECTOR, "[data-test=ext-field]")}
+    fields = preview.find_elements(By.CSS_SELECTOR, "[data-test=ext-field]")
+    kinds = {f.get_attribute("data-pointer"): f.get_attribute("data-kind") for f in fields if f.get_attribute("data-pointer")}
+    assert list(kinds) == ["/shopName", "/theme", "/theme/primary", "/theme/accent", "/layout", "/pageSize", "/showCart", "/modules"]
     assert kinds["/shopName"] == "string"
     assert kinds["/theme/primary"] == "color"
     assert kinds["/layout"] == "enum"
@@ -114,8 +126,8 @@ def test_authorize_a_merchant_through_the_consent_page(driver, screenshot):
     app_url = driver.current_url
     before = {a["appid"] for a in invoke(driver, "authorizers", {"filter": {"status": "authorized"}})}
 
-    driver.find_element(By.ID, "auth-mode-pc").click()
-    driver.find_element(By.ID, "auth-create").click()
+    click(driver, driver.find_element(By.ID, "auth-mode-pc"))
+    click(driver, driver.find_element(By.ID, "auth-create"))
     qr = wait(driver, 15).until(EC.visibility_of_element_located((By.ID, "auth-qr")))
     assert qr.get_attribute("src").startswith("data:image/svg+xml;base64,")
     assert driver.find_element(By.ID, "auth-state").get_attribute("data-state") == "pending"
@@ -135,7 +147,7 @@ def test_authorize_a_merchant_through_the_consent_page(driver, screenshot):
     chosen = fresh[0].get_attribute("value")
     select.select_by_value(chosen)
     screenshot("authorize-consent")
-    driver.find_element(By.CSS_SELECTOR, "form.confirm button[type=submit]").click()
+    click(driver, driver.find_element(By.CSS_SELECTOR, "form.confirm button[type=submit]"))
     # WeChat redirects to the relay's redirect_uri, which shows the merchant it is done.
     wait(driver, 15).until(lambda d: "/authorized" in d.current_url)
 
@@ -166,7 +178,7 @@ def test_templates_library_and_ext_schema_editor(driver, screenshot):
     driver.execute_script("document.getElementById('tpl-schema-editor').scrollIntoView({ block: 'start' })")
     screenshot("templates")
     # The sandbox's draft box holds the newest upload, not yet in the library.
-    driver.find_element(By.CSS_SELECTOR, "#tab-drafts").click()
+    click(driver, driver.find_element(By.CSS_SELECTOR, "#tab-drafts"))
     drafts = wait(driver).until(lambda d: [r for r in d.find_elements(By.CSS_SELECTOR, "[data-test=draft-row]") if r.is_displayed()])
     assert drafts
 

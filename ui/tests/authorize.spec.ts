@@ -119,3 +119,59 @@ describe('Authorize page', () => {
     expect(wrapper.findAll('[data-test=fastreg-error]').map((e) => e.attributes('data-field'))).toEqual(['name', 'code', 'legal_persona_wechat', 'legal_persona_name'])
   })
 })
+
+describe('Fast registration', () => {
+  it('sends the request and checks a registration with WeChat', async () => {
+    const row = {
+      id: 9,
+      component_appid: 'wxdemo0000000001',
+      name: '<b>某某公司</b>',
+      code: '91440300MA5XXXXXXX',
+      code_type: 1,
+      legal_persona_wechat: 'legal',
+      legal_persona_name: '张三',
+      state: 'pending',
+      status: null,
+      msg: null,
+      appid: null,
+      created_at: 1_763_000_000_000,
+      finished_at: null,
+    }
+    const calls = mockCore({
+      links: () => [],
+      fast_registrations: () => [row],
+      fast_register: () => row,
+      search_fast_registration: () => 'waiting_for_legal_person',
+    })
+    const { wrapper } = await mountApp('/authorize')
+    await wrapper.get('#fastreg-name').setValue(' 某某公司 ')
+    await wrapper.get('#fastreg-code').setValue('91440300MA5XXXXXXX')
+    await wrapper.get('#fastreg-legal-wechat').setValue('legal')
+    await wrapper.get('#fastreg-legal-name').setValue('张三')
+    await wrapper.get('#fastreg-submit').trigger('click')
+    await flushPromises()
+    expect(calls.find((c) => c.cmd === 'fast_register')!.args).toEqual({
+      componentAppid: 'wxdemo0000000001',
+      request: { name: '某某公司', code: '91440300MA5XXXXXXX', code_type: 1, legal_persona_wechat: 'legal', legal_persona_name: '张三', component_phone: null },
+    })
+    const listed = wrapper.get('[data-test=fastreg-row][data-id="9"]')
+    expect(listed.text()).toBe('<b>某某公司</b>')
+    await wrapper.get('[data-test=fastreg-check][data-id="9"]').trigger('click')
+    await flushPromises()
+    expect(calls.find((c) => c.cmd === 'search_fast_registration')!.args).toEqual({ id: 9 })
+    expect(wrapper.get('[data-test=fastreg-search]').text()).toBe('等待法人确认')
+  })
+
+  it('checks the code against its type', async () => {
+    const calls = mockCore({ links: () => [], fast_registrations: () => [] })
+    const { wrapper } = await mountApp('/authorize')
+    await wrapper.get('#fastreg-name').setValue('某某公司')
+    await wrapper.get('#fastreg-code').setValue('123')
+    await wrapper.get('#fastreg-legal-wechat').setValue('legal')
+    await wrapper.get('#fastreg-legal-name').setValue('张三')
+    await wrapper.get('#fastreg-submit').trigger('click')
+    await flushPromises()
+    expect(calls.some((c) => c.cmd === 'fast_register')).toBe(false)
+    expect(wrapper.get('[data-test=fastreg-error][data-field=code]').text()).toContain('18')
+  })
+})

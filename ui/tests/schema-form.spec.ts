@@ -58,6 +58,11 @@ describe('schema helpers', () => {
     expect(kindOf((schema.$defs as Record<string, Schema>).c)).toBe('color')
   })
 
+  it('orders fields by x-order, then as listed', () => {
+    const schema: Schema = { type: 'object', 'x-order': ['c', 'a'], properties: { a: { type: 'string' }, b: { type: 'string' }, c: { type: 'string' } } }
+    expect(fieldPointers(schema)).toEqual(['/c', '/a', '/b'])
+  })
+
   it('lists every field pointer with the prefix', () => {
     expect(fieldPointers(SHOP, '/ext')).toContain('/ext/theme/primary')
     expect(fieldPointers(SHOP, '/ext')).toContain('/ext/theme')

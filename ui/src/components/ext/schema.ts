@@ -29,6 +29,23 @@ export function resolve(root: Schema, schema: Schema): Schema {
   return current
 }
 
+/**
+ * The properties of an object schema in the order to show them: as listed in its `x-order` (the
+ * core stores schemas with keys sorted, so the author's order is only kept where it is written
+ * down), then the rest in the order they come.
+ */
+export function orderedProperties(schema: Schema): [string, Schema][] {
+  const properties = schema.properties
+  if (!isObject(properties)) return []
+  const entries = Object.entries(properties as Record<string, unknown>).filter((e): e is [string, Schema] => isObject(e[1]))
+  const order = Array.isArray(schema['x-order']) ? (schema['x-order'] as unknown[]).filter((k): k is string => typeof k === 'string') : []
+  const rank = (key: string) => {
+    const i = order.indexOf(key)
+    return i === -1 ? order.length : i
+  }
+  return entries.map((e, i) => ({ e, i })).sort((a, b) => rank(a.e[0]) - rank(b.e[0]) || a.i - b.i).map(({ e }) => e)
+}
+
 /** RFC 6901 escape of one key. */
 export function escapeKey(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1')
@@ -119,9 +136,7 @@ export function defaultsFor(schema: Schema, root: Schema = schema): JsonObject {
 export function fieldPointers(schema: Schema, prefix = '', root: Schema = schema): string[] {
   const resolved = resolve(root, schema)
   const out: string[] = []
-  if (!isObject(resolved.properties)) return out
-  for (const [key, raw] of Object.entries(resolved.properties)) {
-    if (!isObject(raw)) continue
+  for (const [key, raw] of orderedProperties(resolved)) {
     const pointer = `${prefix}/${escapeKey(key)}`
     out.push(pointer)
     const property = resolve(root, raw as Schema)
