@@ -157,3 +157,84 @@ describe('avatar upload', () => {
     )
   })
 })
+
+describe('Mini program detail: destructive actions ask first', () => {
+  async function confirmBox() {
+    return vi.waitFor(() => {
+      const button = document.querySelector<HTMLButtonElement>('.el-message-box__btns .el-button--primary')
+      if (!button) throw new Error('no confirm box')
+      return button
+    })
+  }
+
+  it('deletes a category after confirming, names as text', async () => {
+    const calls = mockCore({
+      authorizer: () => new Promise(() => {}),
+      app_rows: () => [],
+      categories: () => ({ categories: [{ first: 287, first_name: '餐饮', second: 290, second_name: '<b>咖啡</b>', audit_status: 3 }], limit: 5, quota: 4 }),
+      delete_category: () => null,
+    })
+    const app = await mountApp(`/mini-programs/${APPID}`)
+    mounted.push(app.wrapper)
+    await app.wrapper.find('#tab-categories').trigger('click')
+    await flushPromises()
+    expect(app.wrapper.find('[data-test="category-status"]').text()).toBe('审核通过')
+    await app.wrapper.find('[data-test="category-delete"]').trigger('click')
+    const ok = await confirmBox()
+    expect(document.querySelector('.el-message-box__message')?.textContent).toContain('<b>咖啡</b>')
+    expect(calls.some((c) => c.cmd === 'delete_category')).toBe(false)
+    ok.click()
+    await vi.waitFor(() => expect(calls.find((c) => c.cmd === 'delete_category')?.args).toEqual({ appid: APPID, first: 287, second: 290 }))
+  })
+
+  async function openTesters() {
+    const calls = mockCore({ authorizer: () => new Promise(() => {}), app_rows: () => [], testers: () => ['user_abc'], unbind_tester: () => null })
+    const app = await mountApp(`/mini-programs/${APPID}`)
+    mounted.push(app.wrapper)
+    await app.wrapper.find('#tab-testers').trigger('click')
+    await flushPromises()
+    await app.wrapper.find('[data-test="tester-unbind"]').trigger('click')
+    return calls
+  }
+
+  it('does not unbind a tester when the confirmation is cancelled', async () => {
+    const calls = await openTesters()
+    const cancel = await vi.waitFor(() => {
+      const button = document.querySelector<HTMLButtonElement>('.el-message-box__btns .el-button:not(.el-button--primary)')
+      if (!button) throw new Error('no confirm box')
+      return button
+    })
+    cancel.click()
+    await new Promise((r) => setTimeout(r, 50))
+    await flushPromises()
+    expect(calls.some((c) => c.cmd === 'unbind_tester')).toBe(false)
+  })
+
+  it('unbinds a tester by its userstr when confirmed', async () => {
+    const calls = await openTesters()
+    ;(await confirmBox()).click()
+    await vi.waitFor(() => expect(calls.find((c) => c.cmd === 'unbind_tester')?.args).toEqual({ appid: APPID, tester: { userstr: 'user_abc' } }))
+  })
+
+  it('submits for audit with the description from the dialog', async () => {
+    const calls = mockCore({
+      authorizer: () => new Promise(() => {}),
+      app_rows: () => [],
+      versions: () => HISTORY,
+      submit_audit: () => REJECTED,
+    })
+    const app = await mountApp(`/mini-programs/${APPID}`)
+    mounted.push(app.wrapper)
+    await app.wrapper.find('#tab-versions').trigger('click')
+    await flushPromises()
+    await app.wrapper.find('#version-submit').trigger('click')
+    await flushPromises()
+    const desc = document.querySelector<HTMLTextAreaElement>('#version-submit-desc')!
+    desc.value = '门店上线'
+    desc.dispatchEvent(new Event('input'))
+    document.querySelector<HTMLButtonElement>('#version-submit-confirm')!.click()
+    await vi.waitFor(() =>
+      expect(calls.find((c) => c.cmd === 'submit_audit')?.args).toEqual({ appid: APPID, options: { version_desc: '门店上线', privacy_api_not_use: false } }),
+    )
+  })
+})
