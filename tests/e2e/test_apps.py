@@ -66,6 +66,7 @@ def test_the_list_search_and_every_tab_of_a_mini_program(driver, screenshot):
     click(driver, driver.find_element(By.CSS_SELECTOR, f"[data-test=app-row][data-appid='{appid}']"))
     wait(driver).until(EC.presence_of_element_located((By.CSS_SELECTOR, "[data-test=page-mini-program-detail]")))
     assert driver.find_element(By.ID, "detail-appid").text == appid
+    wait(driver).until(lambda d: d.find_elements(By.ID, "detail-name") and d.find_element(By.ID, "detail-name").text == name)
     overview = wait(driver).until(EC.visibility_of_element_located((By.CSS_SELECTOR, "[data-test=tab-overview] [data-test=overview-appid]")))
     assert overview.text == appid
     assert driver.find_elements(By.CSS_SELECTOR, "[data-test=tab-overview] [data-test=granted-set]")
