@@ -177,6 +177,8 @@ def test_templates_library_and_ext_schema_editor(driver, screenshot):
     wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, f"#tpl-library [data-test=template-row][data-template-id='{template_id}']"))
     driver.execute_script("document.getElementById('tpl-schema-editor').scrollIntoView({ block: 'start' })")
     screenshot("templates")
+    driver.execute_script("window.scrollTo(0, 0); document.querySelector('[data-test=page-templates]').scrollIntoView()")
+    screenshot("templates-library")
     # The sandbox's draft box holds the newest upload, not yet in the library.
     click(driver, driver.find_element(By.CSS_SELECTOR, "#tab-drafts"))
     drafts = wait(driver).until(lambda d: [r for r in d.find_elements(By.CSS_SELECTOR, "[data-test=draft-row]") if r.is_displayed()])
