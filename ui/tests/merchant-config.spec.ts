@@ -112,4 +112,18 @@ describe('Merchant configuration', () => {
     expect(calls.find((c) => c.cmd === 'ext_diff')!.args).toEqual({ appid: APPID, fromRev: 3, toRev: 4 })
     expect(wrapper.get('[data-test=ext-compared] [data-test=ext-change-new]').text()).toBe('"b"')
   })
+
+  it('without a schema, edits ext as JSON and refuses what does not parse', async () => {
+    const calls = core({ template_meta: () => ({ ext_schema: null }), set_ext_config: (a) => revision(3, a.config) })
+    const { wrapper } = await mountApp(`/mini-programs/${APPID}/config`)
+    expect(wrapper.find('[data-test=ext-no-schema]').exists()).toBe(true)
+    await wrapper.get('#ext-raw').setValue('{ "shopName": ')
+    expect(wrapper.get('[data-test=ext-raw-error]').text()).toContain('JSON')
+    expect(wrapper.get('#ext-save').attributes('disabled')).toBeDefined()
+    await wrapper.get('#ext-raw').setValue('{ "shopName": "店" }')
+    expect(wrapper.find('[data-test=ext-raw-error]').exists()).toBe(false)
+    await wrapper.get('#ext-save').trigger('click')
+    await flushPromises()
+    expect(calls.find((c) => c.cmd === 'set_ext_config')!.args.config).toEqual({ ext: { shopName: '店' } })
+  })
 })

@@ -115,4 +115,41 @@ describe('Templates page', () => {
     expect((saved.args.meta as { ext_schema: unknown }).ext_schema).toEqual(schema)
     expect(wrapper.get('#tpl-meta-problem').text()).toContain('"objekt" is not valid')
   })
+
+  it('syncs from WeChat and lists again', async () => {
+    let synced = false
+    const calls = core({
+      sync_templates: () => {
+        synced = true
+        return { drafts: 1, templates: 3, added: [3], gone: [] }
+      },
+      templates: () => (synced ? [template(1), template(2), template(3)] : [template(1), template(2)]),
+    })
+    const { wrapper } = await mountApp('/templates')
+    await wrapper.get('#tpl-sync').trigger('click')
+    await flushPromises()
+    expect(calls.find((c) => c.cmd === 'sync_templates')!.args).toEqual({ componentAppid: 'wxdemo0000000001' })
+    expect(wrapper.findAll('[data-test=template-row]')).toHaveLength(3)
+  })
+
+  it('prunes only after a dry run, deleting what the dry run showed', async () => {
+    const plan = (dry: boolean) => ({ component_appid: 'wxdemo0000000001', library_size: 2, keep: 1, delete: [template(1)], kept_in_use: [], short_by: 0, dry_run: dry })
+    const calls = core({ prune_templates: (a) => plan(a.dryRun as boolean) })
+    const { wrapper } = await mountApp('/templates')
+    await wrapper.get('#tpl-prune').trigger('click')
+    await flushPromises()
+    const confirm = document.getElementById('tpl-prune-confirm') as HTMLButtonElement
+    expect(confirm.disabled).toBe(true)
+    ;(document.getElementById('tpl-prune-dry') as HTMLButtonElement).click()
+    await flushPromises()
+    expect(calls.filter((c) => c.cmd === 'prune_templates').map((c) => c.args.dryRun)).toEqual([true])
+    expect(document.querySelectorAll('[data-test=prune-item]')).toHaveLength(1)
+    expect(document.querySelector('[data-test=prune-item]')!.getAttribute('data-template-id')).toBe('1')
+    expect(confirm.disabled).toBe(false)
+    confirm.click()
+    await flushPromises()
+    const runs = calls.filter((c) => c.cmd === 'prune_templates')
+    expect(runs.map((c) => c.args.dryRun)).toEqual([true, false])
+    expect(runs[1].args).toMatchObject({ componentAppid: 'wxdemo0000000001', keep: 50, protect: [] })
+  })
 })
