@@ -63,6 +63,12 @@ describe('schema helpers', () => {
     expect(fieldPointers(schema)).toEqual(['/c', '/a', '/b'])
   })
 
+  it('offers an enum of any scalar type as a choice', () => {
+    expect(kindOf({ type: 'integer', enum: [1, 2] })).toBe('enum')
+    expect(kindOf({ enum: ['a'] })).toBe('enum')
+    expect(kindOf({ type: 'array', items: { enum: ['a'] } })).toBe('enum-list')
+  })
+
   it('lists every field pointer with the prefix', () => {
     expect(fieldPointers(SHOP, '/ext')).toContain('/ext/theme/primary')
     expect(fieldPointers(SHOP, '/ext')).toContain('/ext/theme')

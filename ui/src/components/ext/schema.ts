@@ -87,11 +87,9 @@ export function isColor(schema: Schema): boolean {
 /** The input `schema` is edited with. */
 export function kindOf(schema: Schema): FieldKind {
   const t = typeOf(schema)
+  if (Array.isArray(schema.enum) && t !== 'array' && t !== 'object') return 'enum'
   if (t === 'object') return isObject(schema.properties) ? 'object' : 'json'
-  if (t === 'string') {
-    if (Array.isArray(schema.enum)) return 'enum'
-    return isColor(schema) ? 'color' : 'string'
-  }
+  if (t === 'string') return isColor(schema) ? 'color' : 'string'
   if (t === 'number') return 'number'
   if (t === 'integer') return 'integer'
   if (t === 'boolean') return 'boolean'
