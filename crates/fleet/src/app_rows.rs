@@ -226,3 +226,36 @@ impl Fleet {
         self.store().read(move |conn| rows(conn, &component_appid)).await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(kind: &str, at: i64) -> Newest {
+        Newest { kind: kind.to_owned(), at, template_id: None, user_version: None }
+    }
+
+    fn audit(status: &str, intent_at: i64) -> NewestAudit {
+        NewestAudit { status: status.to_owned(), intent_at }
+    }
+
+    #[test]
+    fn the_newest_event_decides_corrected_by_the_audit_row() {
+        assert_eq!(state_of(None, None), AppState::None);
+        assert_eq!(state_of(Some(&event("commit", 1)), None), AppState::Committed);
+        assert_eq!(state_of(Some(&event("undo_audit", 5)), Some(&audit("withdrawn", 2))), AppState::Committed);
+        assert_eq!(state_of(Some(&event("release", 5)), Some(&audit("passed", 2))), AppState::Online);
+        assert_eq!(state_of(Some(&event("revert", 5)), None), AppState::Online);
+        assert_eq!(state_of(Some(&event("gray_release", 5)), Some(&audit("passed", 2))), AppState::Gray);
+        // The submission's answer is not recorded yet: the row says so, the events do not.
+        assert_eq!(state_of(Some(&event("commit", 1)), Some(&audit("submitting", 2))), AppState::Auditing);
+        // An open audit older than a newer commit belongs to the previous code.
+        assert_eq!(state_of(Some(&event("commit", 9)), Some(&audit("pending", 2))), AppState::Committed);
+        // A result the poll wrote to the row before its event.
+        assert_eq!(state_of(Some(&event("submit_audit", 2)), Some(&audit("rejected", 2))), AppState::AuditFailed);
+        assert_eq!(state_of(Some(&event("submit_audit", 2)), Some(&audit("delayed", 2))), AppState::AuditDelayed);
+        assert_eq!(state_of(Some(&event("audit_delayed", 3)), Some(&audit("passed", 2))), AppState::PendingRelease);
+        assert_eq!(state_of(None, Some(&audit("pending", 2))), AppState::Auditing);
+        assert_eq!(state_of(None, Some(&audit("rejected", 2))), AppState::None);
+    }
+}
