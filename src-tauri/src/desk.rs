@@ -117,6 +117,7 @@ impl Desk {
         if first {
             sandbox.ensure_ticket(&self.fleet, TICKET_WAIT).await?;
             let seeded = sandbox.authorize_demo_merchants(&self.fleet, DEMO_AUTHORIZED).await?;
+            sandbox.prepare_demo_merchants(&self.fleet, &seeded).await?;
             tracing::info!(merchants = seeded.len(), "sandbox seeded with demo merchants");
             self.fleet.sync_templates(&sandbox.platform).await?;
         }

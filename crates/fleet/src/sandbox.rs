@@ -250,3 +250,39 @@ impl Sandbox {
         }
     }
 }
+
+/// The category the demo merchants get (工具 › 办公: no qualification needed, approved at once), so a
+/// first campaign's audit submission is not refused for lacking one (85008).
+const DEMO_CATEGORY: (i64, i64) = (287, 289);
+/// The privacy guide the demo merchants get: what the demo templates' code uses.
+const DEMO_PRIVACY_TEMPLATE: &str = "演示隐私指引 (sandbox)";
+
+impl Sandbox {
+    /// Gets demo merchants ready for a first campaign, as an operator would: an approved category
+    /// and a privacy guide declaring what the demo templates use (else audits are refused or fail).
+    pub async fn prepare_demo_merchants(&self, fleet: &Fleet, appids: &[String]) -> Result<()> {
+        for appid in appids {
+            let category = wechat::api::category::NewCategory { first: DEMO_CATEGORY.0, second: DEMO_CATEGORY.1, certicates: Vec::new() };
+            fleet.add_categories(appid, vec![category]).await?;
+        }
+        let settings: Vec<serde_json::Value> = ["UserInfo", "PhoneNumber", "Address", "Location"]
+            .iter()
+            .map(|key| serde_json::json!({ "privacy_key": key, "privacy_text": "完成下单、配送与会员服务" }))
+            .collect();
+        let template: crate::apps::privacy::PrivacyTemplate = serde_json::from_value(serde_json::json!({
+            "name": DEMO_PRIVACY_TEMPLATE,
+            "owner_setting": { "contact_email": "privacy@demo.example", "notice_method": "弹窗提示" },
+            "setting_list": settings,
+            "updated_at": 0,
+        }))
+        .map_err(|e| FleetError::Io(format!("the demo privacy guide: {e}")))?;
+        fleet.save_privacy_template(template).await?;
+        let report = fleet.apply_privacy_template(DEMO_PRIVACY_TEMPLATE, appids).await?;
+        match report.results.iter().find_map(|r| r.error.as_ref().map(|e| (&r.appid, e))) {
+            Some((appid, problem)) => {
+                Err(FleetError::Io(format!("applying the demo privacy guide to {appid} failed: {}", problem.message)))
+            }
+            None => Ok(()),
+        }
+    }
+}
