@@ -14,7 +14,7 @@ def wait(driver, timeout=20):
     return WebDriverWait(driver, timeout)
 
 
-def invoke(driver, command, args=None):
+def invoke(driver, command, args=None, tolerate=()):
     """Calls a command through the page's own IPC: the ground truth to compare the screens with."""
     reply = driver.execute_async_script(
         """
@@ -27,8 +27,8 @@ def invoke(driver, command, args=None):
         command,
         args,
     )
-    assert reply["ok"], reply
-    return reply["value"]
+    assert reply["ok"] or any(f'"errcode":{code}' in reply["error"] for code in tolerate), reply
+    return reply.get("value")
 
 
 def started(driver):
@@ -96,7 +96,7 @@ def test_a_campaign_over_three_apps_through_the_wizard(driver, screenshot):
     # of them one that needs no qualification (办公), approved at once, as an operator would.
     appids = sorted(a["appid"] for a in apps)[:3]
     for appid in appids:
-        invoke(driver, "add_categories", {"appid": appid, "categories": [{"first": 287, "second": 289}]})
+        invoke(driver, "add_categories", {"appid": appid, "categories": [{"first": 287, "second": 289}]}, tolerate=(53304,))
     # And a privacy guide declaring what the demo template's code uses (else the audit is rejected).
     guide = {
         "name": "e2e-shop",
@@ -123,6 +123,11 @@ def test_a_campaign_over_three_apps_through_the_wizard(driver, screenshot):
     canary.send_keys(Keys.CONTROL, "a")
     canary.send_keys("1", Keys.TAB)
     assert driver.find_element(By.ID, "wizard-auto-release").get_attribute("aria-checked") != "true"
+    # WeChat scans fresh code before it can be submitted (61039 meanwhile); the simulator's scan ends
+    # on its clock, which this test moves on: retry every 3 s rather than every minute.
+    privacy_wait = driver.find_element(By.ID, "wizard-privacy-wait")
+    privacy_wait.send_keys(Keys.CONTROL, "a")
+    privacy_wait.send_keys("3", Keys.TAB)
     # The demo template's code calls wx.chooseAddress, which these merchants have no permission for and
     # do not use: submit with privacy_api_not_use (else WeChat answers 61040).
     driver.execute_script("document.getElementById('wizard-privacy-api-not-use').closest('label').click()")
@@ -143,10 +148,12 @@ def test_a_campaign_over_three_apps_through_the_wizard(driver, screenshot):
     spec = invoke(driver, "campaign", {"id": campaign_id})["campaign"]["spec"]
     assert spec["canary"] == 1 and spec["auto_release"] is False and spec["user_version"] == "9.9.9"
     assert spec["submit"]["privacy_api_not_use"] is True
+    assert spec["retry"]["privacy_scan_retry_ms"] == 3000
 
     # The sandbox's audits end 30 virtual seconds after submission: move the simulator's clock on
-    # until every mini program has passed its audit (or still waits for it), continuing past the canary.
-    deadline = time.monotonic() + 120
+    # until every mini program has passed its audit. The canary goes first; once it passed, the rest
+    # start by themselves.
+    deadline = time.monotonic() + 150
     while True:
         states = items(driver)
         if all(s == "audit_passed" for s in states.values()):
@@ -156,10 +163,7 @@ def test_a_campaign_over_three_apps_through_the_wizard(driver, screenshot):
             problems = [(i["appid"], i["state"], i["problem"]) for i in invoke(driver, "campaign", {"id": campaign_id})["items"]]
             raise AssertionError(problems)
         assert time.monotonic() < deadline, states
-        if driver.find_elements(By.ID, "campaign-continue"):
-            driver.find_element(By.ID, "campaign-continue").click()
-        if any(s == "submitted" for s in states.values()):
-            advance_sim_clock(status["simulator_url"], 40)
+        advance_sim_clock(status["simulator_url"], 40)
         time.sleep(1.5)
     wait(driver).until(lambda d: d.find_element(By.ID, "campaign-state").get_attribute("data-state") == "done")
     assert driver.find_element(By.ID, "campaign-done").text == "3"
@@ -176,6 +180,8 @@ def test_a_campaign_over_three_apps_through_the_wizard(driver, screenshot):
     passed = driver.find_element(By.CSS_SELECTOR, "[data-test=dash-state][data-state=pending_release]")
     assert int(passed.get_attribute("data-count")) >= 3
     wait(driver).until(lambda d: d.find_element(By.ID, "dash-ticket").get_attribute("data-ok") == "true")
+    # Done, but its passed versions wait for release: still on the dashboard.
+    assert driver.find_elements(By.CSS_SELECTOR, f"[data-test=dash-campaign][data-campaign-id='{campaign_id}']")
     screenshot("dashboard")
 
     go(driver, "nav-auditLog", "page-audit-log")
