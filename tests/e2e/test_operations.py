@@ -4,6 +4,7 @@ import json
 import time
 import urllib.request
 
+from selenium.common.exceptions import ElementClickInterceptedException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
@@ -31,6 +32,19 @@ def invoke(driver, command, args=None, tolerate=()):
     return reply.get("value")
 
 
+def click_when_free(driver, element_id):
+    """Clicks once an overlay closing (a drawer, a dialog) no longer covers the element."""
+
+    def attempt(d):
+        try:
+            d.find_element(By.ID, element_id).click()
+            return True
+        except ElementClickInterceptedException:
+            return False
+
+    wait(driver).until(attempt)
+
+
 def started(driver):
     wait(driver, 30).until(EC.presence_of_element_located((By.CSS_SELECTOR, "[data-test=page-dashboard]")))
 
@@ -53,9 +67,9 @@ def test_settings_events_and_the_pushes_of_the_first_start(driver, screenshot):
     text = wait(driver).until(EC.visibility_of_element_located((By.ID, "settings-diagnostics-text")))
     wait(driver).until(lambda d: platform in text.get_attribute("value"))
     driver.find_element(By.CSS_SELECTOR, ".el-dialog__headerbtn").click()
-    wait(driver).until(EC.invisibility_of_element_located((By.ID, "settings-diagnostics-text")))
 
-    go(driver, "nav-events", "page-events")
+    click_when_free(driver, "nav-events")
+    wait(driver).until(EC.presence_of_element_located((By.CSS_SELECTOR, "[data-test=page-events]")))
     rows = lambda d: d.find_elements(By.CSS_SELECTOR, "[data-test=inbox-row]")  # noqa: E731
     wait(driver).until(lambda d: len(rows(d)) >= 25)
     kinds = [r.get_attribute("data-kind") for r in rows(driver)]
@@ -70,6 +84,14 @@ def test_settings_events_and_the_pushes_of_the_first_start(driver, screenshot):
     assert "<xml>" in body.text or "Encrypt" in body.text
     assert "authorized" in driver.find_element(By.ID, "inbox-detail-xml").text
     screenshot("events-detail")
+    driver.find_element(By.CSS_SELECTOR, ".el-drawer__close-btn").click()
+
+    # The relay: reachable, this device accepted, connected.
+    click_when_free(driver, "events-tab-relay")
+    wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#relay-healthy[data-ok=true]"))
+    assert driver.find_element(By.ID, "relay-accepted").get_attribute("data-ok") == "true"
+    assert driver.find_element(By.ID, "relay-state").get_attribute("data-state") == "connected"
+    screenshot("events-relay")
 
 
 def advance_sim_clock(simulator_url, secs):
@@ -174,6 +196,7 @@ def test_a_campaign_over_three_apps_through_the_wizard(driver, screenshot):
 
     go(driver, "nav-campaigns", "page-campaigns")
     wait(driver).until(EC.presence_of_element_located((By.CSS_SELECTOR, f"[data-test=campaign-row][data-campaign-id='{campaign_id}']")))
+    screenshot("campaigns")
 
     go(driver, "nav-dashboard", "page-dashboard")
     wait(driver).until(lambda d: sum(int(e.get_attribute("data-count")) for e in d.find_elements(By.CSS_SELECTOR, "[data-test=dash-state]")) == 24)

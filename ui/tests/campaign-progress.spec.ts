@@ -121,6 +121,17 @@ describe('campaign progress', () => {
     expect(calls.filter((c) => c.cmd === 'campaign').length - base).toBe(2)
   })
 
+  it('renders only a window of a long campaign', async () => {
+    const many = Array.from({ length: 1000 }, (_, i) => item(i + 1, `wx${i}`, 'pending'))
+    core(() => campaign(3, 'running', many))
+    const { wrapper } = await mountApp('/campaigns/3')
+    expect(wrapper.get('#campaign-total').text()).toBe('1000')
+    const rendered = wrapper.findAll('[data-test=campaign-item]')
+    expect(rendered.length).toBeGreaterThan(5)
+    expect(rendered.length).toBeLessThan(60)
+    expect(rendered[0].attributes('data-appid')).toBe('wx0')
+  })
+
   it('pauses at once and cancels only after confirmation', async () => {
     const calls = core(() => campaign(3, 'running', [item(1, 'wx1', 'committing')]))
     const { wrapper } = await mountApp('/campaigns/3')
