@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
+from urllib3.exceptions import ProtocolError
 from selenium.webdriver.common.options import ArgOptions
 from selenium.webdriver.remote.client_config import ClientConfig
 from selenium.webdriver.remote.remote_connection import RemoteConnection
@@ -101,16 +102,19 @@ def driver(tauri_driver, workspace):
     options = ArgOptions()
     options.set_capability("browserName", "wry")
     options.set_capability("tauri:options", {"application": str(app_path()), "args": ["--workspace", str(workspace)]})
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + 30
     while True:
         try:
             connection = RemoteConnection(client_config=ClientConfig(remote_server_addr=tauri_driver))
             d = webdriver.Remote(command_executor=connection, options=options)
             break
-        except WebDriverException:
+        # The previous test's app may still be shutting down (saving the simulated world): a new
+        # launch then hands over to it (single instance) and exits, and the session fails to start
+        # — as a WebDriver error or a dropped connection. Try again until it has gone.
+        except (WebDriverException, ProtocolError, ConnectionError):
             if time.monotonic() > deadline:
                 raise
-            time.sleep(0.3)
+            time.sleep(0.5)
     try:
         yield d
     finally:
