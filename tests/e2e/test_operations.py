@@ -88,10 +88,12 @@ def test_settings_events_and_the_pushes_of_the_first_start(driver, screenshot):
 
     # The relay: reachable, this device accepted, connected.
     click_when_free(driver, "events-tab-relay")
-    wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#relay-healthy[data-ok=true]"))
+    check = invoke(driver, "check_relay", {"componentAppid": platform})
+    healthy = wait(driver).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#relay-healthy:not([data-ok=''])")))
+    screenshot("events-relay")
+    assert healthy.get_attribute("data-ok") == str(check["healthy"]).lower() == "true", check
     assert driver.find_element(By.ID, "relay-accepted").get_attribute("data-ok") == "true"
     assert driver.find_element(By.ID, "relay-state").get_attribute("data-state") == "connected"
-    screenshot("events-relay")
 
 
 def advance_sim_clock(simulator_url, secs):

@@ -97,3 +97,19 @@ describe('events', () => {
     expect(wrapper.get('#diagnose-result').attributes('data-step')).toBe('signature')
   })
 })
+
+describe('relay panel', () => {
+  it('shows whether the relay is reachable and this device accepted', async () => {
+    mockCore({
+      mark_interactive: () => null,
+      inbox: () => [],
+      relay_status: () => ({ state: { state: 'connected' }, lag: 0, last_event_at: 1, gap: false }),
+      check_relay: () => ({ platform: 'demo', relay_url: 'http://r', healthy: true, credential_accepted: true, waiting: 0, cursor: 1, component_push_url: null, message_push_url: null, problem: null }),
+    })
+    const { wrapper } = await mountPage('/events')
+    await wrapper.get('#events-tab-relay').trigger('click')
+    await flushPromises()
+    await vi.waitFor(() => expect(document.querySelector('#relay-healthy')?.getAttribute('data-ok')).toBe('true'))
+    expect(document.querySelector('#relay-state')?.getAttribute('data-state')).toBe('connected')
+  })
+})
