@@ -44,6 +44,8 @@ def start(app: Path, workspace: Path) -> tuple[subprocess.Popen, float]:
     proc = subprocess.Popen([str(app), "--workspace", str(workspace)], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=env, text=True)
     assert proc.stderr is not None
     for line in proc.stderr:
+        if os.environ.get("WXFLEET_BENCH_VERBOSE"):
+            print(f"  app: {line.rstrip()}", flush=True)
         if "interactive after" in line:
             elapsed = time.monotonic() - began
             # Keep draining stderr so the app never blocks on a full pipe.

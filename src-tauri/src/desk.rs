@@ -112,14 +112,22 @@ impl Desk {
     async fn start_sandbox(&self) -> fleet::Result<()> {
         let dir = self.sandbox_dir();
         let first = !dir.join("sim-state.json").exists();
+        if first {
+            // A simulated world that was never saved (the app was killed before it could) is gone:
+            // what the workspace kept of it would only disagree with the new one.
+            for platform in self.fleet.platforms().await?.into_iter().filter(|p| p.sandbox) {
+                self.fleet.remove_platform(&platform.component_appid).await?;
+            }
+        }
         let sandbox = Sandbox::start(&self.fleet, SandboxOptions::new(&dir, DEMO_MERCHANTS)).await?;
         self.fleet.start_inbox(&sandbox.platform).await?;
+        sandbox.ensure_ticket(&self.fleet, TICKET_WAIT).await?;
         if first {
-            sandbox.ensure_ticket(&self.fleet, TICKET_WAIT).await?;
             let seeded = sandbox.authorize_demo_merchants(&self.fleet, DEMO_AUTHORIZED).await?;
             sandbox.prepare_demo_merchants(&self.fleet, &seeded).await?;
             tracing::info!(merchants = seeded.len(), "sandbox seeded with demo merchants");
             self.fleet.sync_templates(&sandbox.platform).await?;
+            sandbox.sim.save().map_err(|e| FleetError::Io(format!("saving the simulated world: {e}")))?;
         }
         *self.sandbox.lock().await = Some(sandbox);
         Ok(())

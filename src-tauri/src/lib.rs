@@ -61,6 +61,7 @@ pub fn run() {
             let starting = desk.clone();
             tauri::async_runtime::spawn(async move { starting.start().await });
             app.manage(desk);
+            tauri::async_runtime::spawn(exit_on_signal(app.handle().clone()));
             if let Err(e) = tray::install(app.handle()) {
                 tracing::warn!(error = %e, "no tray icon");
             }
@@ -75,6 +76,26 @@ pub fn run() {
             }
         }
     });
+}
+
+/// SIGTERM or Ctrl-C (a session ending, `kill`, a service manager) exits like closing the window:
+/// the sandbox saves its simulated world first.
+async fn exit_on_signal(app: tauri::AppHandle) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            app.exit(0);
+            return;
+        }
+    }
+    if tokio::signal::ctrl_c().await.is_ok() {
+        app.exit(0);
+    }
 }
 
 /// Keeps the log writer flushing until the app exits.

@@ -1,36 +1,12 @@
 """The mini programs list and one mini program's tabs against the sandbox (24 authorized demo merchants)."""
 
-from selenium.common.exceptions import ElementClickInterceptedException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
+
+from support import click, invoke_reply as invoke, wait
 
 TABS = ["overview", "basic", "categories", "domains", "privacy", "testers", "payment", "versions", "qrcodes", "merchant"]
-
-
-def wait(driver, timeout=15):
-    return WebDriverWait(driver, timeout)
-
-
-def invoke(driver, command, args=None):
-    """Calls a command through the page's own IPC (set-up and ground truth, not what is tested)."""
-    return driver.execute_async_script(
-        """
-        const [command, args, done] = [arguments[0], arguments[1], arguments[arguments.length - 1]];
-        window.__TAURI_INTERNALS__.invoke(command, args).then(
-          (value) => done({ ok: true, value }),
-          (error) => done({ ok: false, error: JSON.stringify(error) }),
-        );
-        """,
-        command,
-        args or {},
-    )
-
-
-def click(driver, element):
-    """A real click, once nothing covers the element any more (toasts slide away)."""
-    WebDriverWait(driver, 10, ignored_exceptions=[ElementClickInterceptedException]).until(lambda d: element.click() or True)
 
 
 def rows(driver):

@@ -5,10 +5,11 @@ ext configuration saved from the form that schema yields."""
 import json
 import time
 
-from selenium.common.exceptions import ElementClickInterceptedException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
+
+from support import click, invoke, show, started, wait
 
 SCHEMA = {
     "type": "object",
@@ -34,36 +35,6 @@ SCHEMA = {
 }
 
 
-def wait(driver, timeout=10):
-    return WebDriverWait(driver, timeout)
-
-
-def invoke(driver, command, args=None):
-    """Calls a command through the page's own IPC: the ground truth to compare the screen with."""
-    reply = driver.execute_async_script(
-        """
-        const [command, args, done] = [arguments[0], arguments[1], arguments[arguments.length - 1]];
-        window.__TAURI_INTERNALS__.invoke(command, args).then(
-          (value) => done({ ok: true, value }),
-          (error) => done({ ok: false, error: JSON.stringify(error) }),
-        );
-        """,
-        command,
-        args or {},
-    )
-    assert reply["ok"], reply
-    return reply["value"]
-
-
-def started(driver):
-    wait(driver, 30).until(EC.presence_of_element_located((By.CSS_SELECTOR, "[data-test=page-dashboard]")))
-
-
-def go(driver, route, page):
-    driver.execute_script("location.hash = arguments[0]", route)
-    return wait(driver, 15).until(EC.presence_of_element_located((By.CSS_SELECTOR, f"[data-test=page-{page}]")))
-
-
 def set_text(driver, element, text):
     """Replaces a textarea's text the way typing would (an `input` event), without typing it key by key."""
     driver.execute_script(
@@ -73,21 +44,9 @@ def set_text(driver, element, text):
     )
 
 
-def click(driver, element):
-    """Clicks once nothing covers the element any more (a loading mask or a toast fading out)."""
-    driver.execute_script("arguments[0].scrollIntoView({ block: 'center' })", element)
-    for _ in range(20):
-        try:
-            wait(driver).until(EC.element_to_be_clickable(element)).click()
-            return
-        except ElementClickInterceptedException:
-            time.sleep(0.25)
-    element.click()
-
-
 def define_schema(driver):
     """Opens the newest template of the library and saves SCHEMA as its ext schema; returns its id."""
-    go(driver, "#/templates", "templates")
+    show(driver, "#/templates", "page-templates")
     rows = wait(driver, 15).until(lambda d: d.find_elements(By.CSS_SELECTOR, "[data-test=template-row]"))
     newest = rows[0].get_attribute("data-template-id")
     wait(driver).until(lambda d: not d.find_elements(By.CSS_SELECTOR, "#tpl-library .el-loading-mask"))
@@ -122,7 +81,7 @@ def platform(driver):
 
 def test_authorize_a_merchant_through_the_consent_page(driver, screenshot):
     started(driver)
-    go(driver, "#/authorize", "authorize")
+    show(driver, "#/authorize", "page-authorize")
     app_url = driver.current_url
     before = {a["appid"] for a in invoke(driver, "authorizers", {"filter": {"status": "authorized"}})}
 
@@ -168,7 +127,7 @@ def test_authorize_a_merchant_through_the_consent_page(driver, screenshot):
 
 def test_templates_library_and_ext_schema_editor(driver, screenshot):
     started(driver)
-    go(driver, "#/templates", "templates")
+    show(driver, "#/templates", "page-templates")
     library = invoke(driver, "templates", {"componentAppid": platform(driver)})
     rows = wait(driver, 15).until(lambda d: d.find_elements(By.CSS_SELECTOR, "[data-test=template-row]"))
     assert sorted(int(r.get_attribute("data-template-id")) for r in rows) == sorted(t["template_id"] for t in library)
@@ -189,7 +148,7 @@ def test_merchant_config_from_the_schema_form(driver, screenshot):
     started(driver)
     template_id = define_schema(driver)
     appid = invoke(driver, "authorizers", {"filter": {"status": "authorized"}})[0]["appid"]
-    go(driver, f"#/mini-programs/{appid}/config", "merchant-config")
+    show(driver, f"#/mini-programs/{appid}/config", "page-merchant-config")
     shop = wait(driver, 15).until(EC.visibility_of_element_located((By.ID, "ext-field-ext-shopName")))
     # A merchant without a configuration starts on the newest template: the one given the schema.
     assert f"#{template_id} " in driver.find_element(By.CSS_SELECTOR, "[data-test=merchant-config] .toolbar .el-select").text

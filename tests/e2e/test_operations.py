@@ -1,35 +1,13 @@
 """Operations screens against the sandbox: settings, events, audit log, a campaign through the wizard, the dashboard."""
 
-import json
 import time
-import urllib.request
 
 from selenium.common.exceptions import ElementClickInterceptedException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
 
-
-def wait(driver, timeout=20):
-    return WebDriverWait(driver, timeout)
-
-
-def invoke(driver, command, args=None, tolerate=()):
-    """Calls a command through the page's own IPC: the ground truth to compare the screens with."""
-    reply = driver.execute_async_script(
-        """
-        const [command, args, done] = [arguments[0], arguments[1], arguments[arguments.length - 1]];
-        window.__TAURI_INTERNALS__.invoke(command, args ?? {}).then(
-          (value) => done({ ok: true, value }),
-          (error) => done({ ok: false, error: JSON.stringify(error) }),
-        );
-        """,
-        command,
-        args,
-    )
-    assert reply["ok"] or any(f'"errcode":{code}' in reply["error"] for code in tolerate), reply
-    return reply.get("value")
+from support import advance_simulator, invoke, started, wait
 
 
 def click_when_free(driver, element_id):
@@ -43,10 +21,6 @@ def click_when_free(driver, element_id):
             return False
 
     wait(driver).until(attempt)
-
-
-def started(driver):
-    wait(driver, 30).until(EC.presence_of_element_located((By.CSS_SELECTOR, "[data-test=page-dashboard]")))
 
 
 def go(driver, nav_id, page):
@@ -96,24 +70,12 @@ def test_settings_events_and_the_pushes_of_the_first_start(driver, screenshot):
     assert driver.find_element(By.ID, "relay-state").get_attribute("data-state") == "connected"
 
 
-def advance_sim_clock(simulator_url, secs):
-    req = urllib.request.Request(
-        simulator_url.rstrip("/") + "/admin/clock",
-        data=json.dumps({"advance_secs": secs}).encode(),
-        headers={"content-type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(req, timeout=10) as resp:
-        assert resp.status == 200
-
-
 def items(driver):
     return {e.get_attribute("data-appid"): e.get_attribute("data-state") for e in driver.find_elements(By.CSS_SELECTOR, "[data-test=campaign-item]")}
 
 
 def test_a_campaign_over_three_apps_through_the_wizard(driver, screenshot):
     started(driver)
-    status = invoke(driver, "desk_status")
     platform = invoke(driver, "platforms")[0]["component_appid"]
     apps = invoke(driver, "authorizers", {"filter": {"component_appid": platform, "status": "authorized"}})
     # The demo merchants have no approved category yet (submit_audit would answer 85008): give three
@@ -187,7 +149,7 @@ def test_a_campaign_over_three_apps_through_the_wizard(driver, screenshot):
             problems = [(i["appid"], i["state"], i["problem"]) for i in invoke(driver, "campaign", {"id": campaign_id})["items"]]
             raise AssertionError(problems)
         assert time.monotonic() < deadline, states
-        advance_sim_clock(status["simulator_url"], 40)
+        advance_simulator(driver, 40)
         time.sleep(1.5)
     wait(driver).until(lambda d: d.find_element(By.ID, "campaign-state").get_attribute("data-state") == "done")
     assert driver.find_element(By.ID, "campaign-done").text == "3"

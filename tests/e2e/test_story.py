@@ -3,15 +3,14 @@ merchant through the simulated consent page, fill its ext_json from the template
 campaign over 20 mini programs with a canary, watch the audit results arrive, release, and revert one.
 """
 
-import json
 import time
-import urllib.request
 
-from selenium.common.exceptions import ElementClickInterceptedException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
+
+from support import advance_simulator, click, invoke, show, wait
 
 # Every required field has a default: the 19 merchants nobody configured yet commit with the
 # defaults; the one authorized here gets its own values through the form.
@@ -28,55 +27,12 @@ TARGETS = 20
 CANARY = 2
 
 
-def wait(driver, timeout=20):
-    return WebDriverWait(driver, timeout)
-
-
-def invoke(driver, command, args=None):
-    """Calls a command through the page's own IPC: the ground truth to compare the screens with."""
-    reply = driver.execute_async_script(
-        """
-        const [command, args, done] = [arguments[0], arguments[1], arguments[arguments.length - 1]];
-        window.__TAURI_INTERNALS__.invoke(command, args ?? {}).then(
-          (value) => done({ ok: true, value }),
-          (error) => done({ ok: false, error: JSON.stringify(error) }),
-        );
-        """,
-        command,
-        args,
-    )
-    assert reply["ok"], (command, reply)
-    return reply["value"]
-
-
-def go(driver, route, page):
-    driver.execute_script("location.hash = arguments[0]", route)
-    return wait(driver).until(EC.presence_of_element_located((By.CSS_SELECTOR, f"[data-test={page}]")))
-
-
-def click(driver, element):
-    driver.execute_script("arguments[0].scrollIntoView({ block: 'center' })", element)
-    try:
-        wait(driver).until(EC.element_to_be_clickable(element)).click()
-    except ElementClickInterceptedException:
-        # A toast (an audit result, a finished campaign) can sit over the button for a few seconds.
-        driver.execute_script("arguments[0].click()", element)
-
-
 def confirm_dialog(driver):
     click(driver, wait(driver).until(EC.element_to_be_clickable((By.CSS_SELECTOR, ".el-message-box__btns .el-button--primary"))))
 
 
-def advance_simulator(driver, secs):
-    """Moves the simulated WeChat's clock on (audits end 30 virtual seconds after submission)."""
-    url = invoke(driver, "desk_status")["simulator_url"].rstrip("/") + "/admin/clock"
-    request = urllib.request.Request(url, json.dumps({"advance_secs": secs}).encode(), {"content-type": "application/json"}, method="POST")
-    with urllib.request.urlopen(request, timeout=10) as response:
-        assert response.status == 200
-
-
 def authorize_through_consent(driver, screenshot):
-    go(driver, "#/authorize", "page-authorize")
+    show(driver, "#/authorize", "page-authorize")
     app_url = driver.current_url
     before = {a["appid"] for a in invoke(driver, "authorizers", {"filter": {}})}
     click(driver, driver.find_element(By.ID, "auth-mode-pc"))
@@ -101,7 +57,7 @@ def authorize_through_consent(driver, screenshot):
 
 
 def fill_ext_json(driver, screenshot, appid, template_id):
-    go(driver, f"#/mini-programs/{appid}/config", "page-merchant-config")
+    show(driver, f"#/mini-programs/{appid}/config", "page-merchant-config")
     shop = wait(driver).until(EC.visibility_of_element_located((By.ID, "ext-field-ext-shopName")))
     shop.send_keys(Keys.CONTROL, "a")
     shop.send_keys("好运来水果铺")
@@ -153,7 +109,7 @@ def test_the_whole_job_in_the_sandbox(driver, screenshot):
     # A campaign over 20 mini programs (the new one among them), picked in the list and handed over.
     others = sorted(a["appid"] for a in invoke(driver, "authorizers", {"filter": {"status": "authorized"}}) if a["appid"] != appid)
     targets = [appid] + others[: TARGETS - 1]
-    go(driver, "#/campaigns/new?appids=" + ",".join(targets), "page-campaign-new")
+    show(driver, "#/campaigns/new?appids=" + ",".join(targets), "page-campaign-new")
     wait(driver).until(lambda d: d.find_element(By.ID, "wizard-version").get_attribute("value"))
     version = driver.find_element(By.ID, "wizard-version")
     version.send_keys(Keys.CONTROL, "a")
@@ -213,7 +169,7 @@ def test_the_whole_job_in_the_sandbox(driver, screenshot):
     assert set(online.values()) == {"3.0.0"}, online
 
     # A merchant complains: revert that one to its previous version from its detail page.
-    go(driver, f"#/mini-programs/{appid}", "page-mini-program-detail")
+    show(driver, f"#/mini-programs/{appid}", "page-mini-program-detail")
     click(driver, wait(driver).until(EC.element_to_be_clickable((By.ID, "tab-versions"))))
     click(driver, wait(driver).until(EC.element_to_be_clickable((By.ID, "version-revert"))))
     click(driver, wait(driver).until(EC.element_to_be_clickable((By.ID, "version-revert-confirm"))))

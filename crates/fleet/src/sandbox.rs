@@ -224,14 +224,12 @@ impl Sandbox {
 }
 
 impl Sandbox {
-    /// Makes sure the demo platform has a ticket: asks the simulator to push one now and waits for it
-    /// to arrive through the relay and the inbox (start the inbox first). A first start needs one
-    /// before any call; otherwise WeChat's 10-minute push schedule would make it wait.
+    /// Gets the demo platform a fresh ticket: asks the simulator to push one now and waits for it to
+    /// arrive through the relay and the inbox (start the inbox first). Every start does: the ticket
+    /// kept from the last run may be one a simulator that did not save its world never issued, and
+    /// WeChat's 10-minute push schedule would make the first calls wait.
     pub async fn ensure_ticket(&self, fleet: &Fleet, timeout: std::time::Duration) -> Result<()> {
         let mut events = fleet.subscribe();
-        if fleet.ticket_status(&self.platform).await?.valid {
-            return Ok(());
-        }
         fleet.request_ticket_push(&self.platform).await?;
         let arrived = tokio::time::timeout(timeout, async {
             loop {

@@ -231,6 +231,17 @@ impl RunningSim {
     }
 }
 
+impl RunningSim {
+    /// Writes the state file now (when configured): a host that has just changed the world in bulk
+    /// (seeded demo data) makes it durable without waiting for the shutdown.
+    pub fn save(&self) -> std::io::Result<()> {
+        match self.sim.config().state_file.clone() {
+            Some(path) => save_state(&self.sim, &path),
+            None => Ok(()),
+        }
+    }
+}
+
 impl Drop for RunningSim {
     fn drop(&mut self) {
         self.sim.signal_stop();
