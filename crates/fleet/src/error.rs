@@ -168,6 +168,14 @@ impl FleetError {
     }
 }
 
+impl Problem {
+    /// What WeChat's `errcode` means and what to do about it (the desktop's errcode explainer), as any
+    /// error with that errcode would show it.
+    pub fn for_errcode(errcode: i64) -> Problem {
+        FleetError::from(wechat::api::Error::Api(wechat::api::ApiError { errcode, errmsg: String::new(), path: String::new() })).problem()
+    }
+}
+
 /// An error as the user sees it: serialisable, with WeChat's meaning and remedy when there is one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -234,5 +242,21 @@ impl From<serde_json::Error> for FleetError {
 impl From<wxfleet_relay::client::ClientError> for FleetError {
     fn from(error: wxfleet_relay::client::ClientError) -> FleetError {
         FleetError::Relay(error.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_errcode_alone_is_explained_like_an_error_carrying_it() {
+        let problem = Problem::for_errcode(85009);
+        assert_eq!(problem.errcode, Some(85009));
+        assert!(problem.meaning_zh.as_deref().is_some_and(|m| !m.is_empty()), "{problem:?}");
+        assert!(problem.remedy_en.as_deref().is_some_and(|m| !m.is_empty()), "{problem:?}");
+        let unknown = Problem::for_errcode(999_999_999);
+        assert_eq!(unknown.errcode, Some(999_999_999));
+        assert_eq!(unknown.meaning_zh, None);
     }
 }

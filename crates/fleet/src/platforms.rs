@@ -232,6 +232,14 @@ impl Fleet {
             .inspect(|platform| self.clients().forget(&platform.component_appid))
     }
 
+    /// Adds (or updates) a platform and starts receiving its pushes: what a desktop, which pulls
+    /// all the time, does when a platform is configured.
+    pub async fn connect_platform(&self, input: PlatformInput) -> Result<Platform> {
+        let platform = self.add_platform(input).await?;
+        self.start_inbox(&platform.component_appid).await?;
+        Ok(platform)
+    }
+
     /// Every platform of the workspace.
     pub async fn platforms(&self) -> Result<Vec<Platform>> {
         self.store()

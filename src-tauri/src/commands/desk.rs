@@ -52,12 +52,7 @@ pub async fn audit_log(desk: DeskState<'_>, appid: Option<String>, limit: u32) -
 #[tauri::command]
 #[specta::specta]
 pub fn explain_errcode(errcode: i32) -> Problem {
-    fleet::FleetError::from(wechat::api::Error::Api(wechat::api::ApiError {
-        errcode: errcode.into(),
-        errmsg: String::new(),
-        path: String::new(),
-    }))
-    .problem()
+    Problem::for_errcode(errcode.into())
 }
 
 /// A text to paste into a support request: versions, the start-up status, platforms, relay states

@@ -17,9 +17,7 @@ pub async fn platforms(desk: DeskState<'_>) -> Answer<Vec<Platform>> {
 #[tauri::command]
 #[specta::specta]
 pub async fn add_platform(desk: DeskState<'_>, input: PlatformInput) -> Answer<Platform> {
-    let platform = desk.fleet.add_platform(input).await?;
-    desk.fleet.start_inbox(&platform.component_appid).await?;
-    Ok(platform)
+    Ok(desk.fleet.connect_platform(input).await?)
 }
 
 /// Removes a platform and everything kept for it.
