@@ -6,14 +6,19 @@ import json
 import time
 import urllib.request
 
-from selenium.common.exceptions import ElementClickInterceptedException
+from selenium.common.exceptions import ElementClickInterceptedException, NoSuchFrameException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 
+# A page that sends the browser on (the relay's authorization entry page) can unload while WebKit's
+# driver is still looking for an element; that is a moment of the navigation, not a failure.
+NAVIGATING = (NoSuchFrameException, StaleElementReferenceException)
+
+
 def wait(driver, timeout=20):
-    return WebDriverWait(driver, timeout)
+    return WebDriverWait(driver, timeout, ignored_exceptions=NAVIGATING)
 
 
 def invoke_reply(driver, command, args=None):
