@@ -40,7 +40,7 @@ pub enum Error {
     Api(#[from] ApiError),
     /// The request did not get an HTTP answer (connect, TLS, timeout, proxy). The URL is left out of
     /// `source`: it carries the token.
-    #[error("calling {path} failed: {source}")]
+    #[error("calling {path} failed: {}", transport_detail(source))]
     Transport {
         /// The path that was called.
         path: String,
@@ -91,6 +91,25 @@ impl Error {
             Error::Api(e) => Some(e.errcode),
             _ => None,
         }
+    }
+}
+
+/// What went wrong on the wire, in words a user can act on: reqwest's own message for a timeout is
+/// only "error sending request", the cause sits in its source chain.
+fn transport_detail(error: &reqwest::Error) -> String {
+    let mut chain = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        chain.push_str(": ");
+        chain.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    if error.is_timeout() {
+        format!("no answer in time (timed out; WeChat or the network is slow, retry later): {chain}")
+    } else if error.is_connect() {
+        format!("could not connect (check the network, the proxy or the API address): {chain}")
+    } else {
+        chain
     }
 }
 
