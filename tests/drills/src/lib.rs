@@ -2,3 +2,13 @@
 //! `delivery` (the relay killed mid-burst, a desktop offline for a day), `campaign_kill` (the
 //! campaign runner killed at random points), `faults` (WeChat answering errors and timeouts) and
 //! `disk` (a full disk, a read-only database).
+//!
+//! * [`procs`] — the real programs (`wxfleet-sim`, `wxfleet-relay`, this binary as a worker) as processes.
+//! * [`desk`] — the desktop core on a temporary workspace, and what the drills read back from it.
+//! * [`seed`] — seeded randomness, the seed printed so a failing run can be replayed.
+
+pub mod desk;
+pub mod procs;
+pub mod sandbox_world;
+pub mod seed;
+pub mod small_disk;
