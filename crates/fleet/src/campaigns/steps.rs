@@ -315,9 +315,18 @@ impl Ctx {
                 store::intend(tx, id, ItemState::Submitting, now)?;
                 Ok(row)
             })
-            .await?;
+            .await
+            .inspect_err(|_| self.budget.settle(false, false))?;
         self.pace.wait().await;
-        match calls::submit_audit(&self.fleet, &item.appid, &req).await {
+        let answer = calls::submit_audit(&self.fleet, &item.appid, &req).await;
+        // The submission taken from the budget is no longer on the wire: WeChat took it, refused it
+        // (85085: the month's quota is gone), or may have taken it (no answer: counted as sent).
+        match &answer {
+            Ok(_) => self.budget.settle(true, false),
+            Err(e @ FleetError::WeChat { .. }) => self.budget.settle(false, e.errcode() == Some(85085)),
+            Err(_) => self.budget.settle(true, false),
+        }
+        match answer {
             Ok(auditid) => {
                 let (actor, now) = (self.fleet.actor().to_owned(), self.now());
                 self.write(move |tx| {
