@@ -81,6 +81,12 @@ pub enum FleetError {
     /// The disk is full: nothing was written.
     #[error("the disk is full; nothing was lost — free some space and try again")]
     DiskFull,
+    /// The database file, its folder or the disk became read-only: nothing was written.
+    #[error(
+        "the workspace database cannot be written (its file, its folder or the disk is read-only); nothing was changed — make it \
+         writable again (permissions, a remounted or full disk) and try again"
+    )]
+    ReadOnly,
     /// The local database failed.
     #[error("local database: {0}")]
     Store(String),
@@ -112,6 +118,7 @@ impl FleetError {
             FleetError::TicketMissing { .. } => "ticket_missing",
             FleetError::DatabaseNewer { .. } => "database_newer",
             FleetError::DiskFull => "disk_full",
+            FleetError::ReadOnly => "read_only",
             FleetError::Store(_) => "store",
             FleetError::Secrets(_) => "secrets",
             FleetError::Relay(_) => "relay",
@@ -137,7 +144,7 @@ impl FleetError {
         match self {
             FleetError::WeChat { errcode, .. } => errcode::classify(*errcode),
             FleetError::Network { transient: true, .. } => ErrorClass::Transient,
-            FleetError::DiskFull | FleetError::Relay(_) => ErrorClass::Transient,
+            FleetError::DiskFull | FleetError::ReadOnly | FleetError::Relay(_) => ErrorClass::Transient,
             _ => ErrorClass::Final,
         }
     }
@@ -228,6 +235,11 @@ impl From<rusqlite::Error> for FleetError {
     fn from(error: rusqlite::Error) -> FleetError {
         match error.sqlite_error_code() {
             Some(rusqlite::ErrorCode::DiskFull) => FleetError::DiskFull,
+            Some(rusqlite::ErrorCode::ReadOnly) => FleetError::ReadOnly,
+            Some(rusqlite::ErrorCode::SystemIoFailure) => FleetError::Store(format!(
+                "the disk failed while reading or writing the workspace database ({error}); what was saved before is kept — check \
+                 the disk (free space, errors, a removed drive) and try again"
+            )),
             _ => FleetError::Store(error.to_string()),
         }
     }

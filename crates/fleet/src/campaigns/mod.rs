@@ -44,6 +44,9 @@ use runner::Control;
 #[derive(Default)]
 pub struct Runners {
     runs: Mutex<HashMap<i64, RunHandle>>,
+    /// Why a runner stopped when even that could not be stored (a full disk, a read-only
+    /// database): handed to the next [`Fleet::wait_campaign`], so the stop is not silent.
+    unrecorded: Mutex<HashMap<i64, FleetError>>,
 }
 
 struct RunHandle {
@@ -99,6 +102,7 @@ async fn wait_finished(mut finished: watch::Receiver<bool>) {
 /// Starts the runner of `campaign_id` in this process (the state is already `running`).
 fn launch(fleet: &Fleet, campaign_id: i64) -> Result<()> {
     let held = lock::RunnerLock::acquire(fleet.store(), campaign_id)?;
+    fleet.campaign_runners().unrecorded.lock().unwrap_or_else(|p| p.into_inner()).remove(&campaign_id);
     let (control, control_rx) = watch::channel(Control::Run);
     let (wakes, wakes_rx) = mpsc::unbounded_channel();
     let (finished_tx, finished) = watch::channel(false);
@@ -114,8 +118,11 @@ fn launch(fleet: &Fleet, campaign_id: i64) -> Result<()> {
         if let Err(e) = runner::run(fleet.clone(), campaign_id, control_rx, wakes_rx).await {
             tracing::error!(campaign = campaign_id, error = %e, "the campaign runner stopped");
             let (now, reason) = (fleet.now_ms(), json!({ "reason": "environment", "code": e.code(), "message": e.to_string() }));
-            let _ =
+            let recorded =
                 fleet.store().write(move |tx| store::set_campaign_state(tx, campaign_id, CampaignState::Paused, Some(&reason), now)).await;
+            if recorded.is_err() {
+                fleet.campaign_runners().unrecorded.lock().unwrap_or_else(|p| p.into_inner()).insert(campaign_id, e);
+            }
         }
         drop(held);
         fleet.campaign_runners().runs.lock().unwrap_or_else(|p| p.into_inner()).remove(&campaign_id);
@@ -403,9 +410,14 @@ impl Fleet {
     }
 
     /// Waits until this process's runner of campaign `id` stops by itself (done, paused, stopped);
-    /// returns the campaign then. Returns at once when it does not run here.
+    /// returns the campaign then. Returns at once when it does not run here. When the runner
+    /// stopped on an error it could not even store (a full disk, a read-only database), returns
+    /// that error: the campaign is still stored as running and resumes once the cause is fixed.
     pub async fn wait_campaign(&self, id: i64) -> Result<Campaign> {
         self.campaign_runners().wait(id).await;
+        if let Some(error) = self.campaign_runners().unrecorded.lock().unwrap_or_else(|p| p.into_inner()).remove(&id) {
+            return Err(error);
+        }
         self.store().read(move |conn| store::campaign(conn, id)).await
     }
 }

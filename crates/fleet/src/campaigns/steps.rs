@@ -150,6 +150,7 @@ fn disposition(error: &FleetError) -> Disposition {
         | FleetError::Secrets(_)
         | FleetError::Store(_)
         | FleetError::DiskFull
+        | FleetError::ReadOnly
         | FleetError::Io(_)
         | FleetError::Relay(_)
         | FleetError::DatabaseNewer { .. } => Disposition::Environment,

@@ -26,6 +26,15 @@ impl std::fmt::Debug for Store {
     }
 }
 
+/// Whether a file can be created in `dir` (a read-only mount or permissions say no).
+fn writable(dir: &Path) -> bool {
+    let probe = dir.join(format!(".wxfleet-write-probe-{}", std::process::id()));
+    match std::fs::OpenOptions::new().write(true).create_new(true).open(&probe) {
+        Ok(_) => std::fs::remove_file(&probe).is_ok(),
+        Err(e) => e.kind() == std::io::ErrorKind::AlreadyExists,
+    }
+}
+
 impl Store {
     /// Opens (creating when missing) the database at `path` and migrates it.
     pub fn open(path: &Path) -> Result<Store> {
@@ -33,7 +42,11 @@ impl Store {
             std::fs::create_dir_all(parent).map_err(|e| FleetError::Io(format!("cannot create {}: {e}", parent.display())))?;
         }
         let conn = Connection::open(path).map_err(|e| FleetError::Store(format!("cannot open {}: {e}", path.display())))?;
-        Store::setup(conn, Some(path.to_owned()))
+        // SQLite says only "unable to open database file" when the folder cannot take its log files.
+        Store::setup(conn, Some(path.to_owned())).map_err(|e| match e {
+            FleetError::Store(_) if path.parent().is_some_and(|dir| !writable(dir)) => FleetError::ReadOnly,
+            other => other,
+        })
     }
 
     /// A private database in memory (tests).
