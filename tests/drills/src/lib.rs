@@ -4,11 +4,13 @@
 //! `disk` (a full disk, a read-only database).
 //!
 //! * [`procs`] — the real programs (`wxfleet-sim`, `wxfleet-relay`, this binary as a worker) as processes.
+//! * [`relay`] — `wxfleet-relay` as a process that can be killed and restarted on the same port and database.
 //! * [`desk`] — the desktop core on a temporary workspace, and what the drills read back from it.
 //! * [`seed`] — seeded randomness, the seed printed so a failing run can be replayed.
 
 pub mod desk;
 pub mod procs;
+pub mod relay;
 pub mod sandbox_world;
 pub mod seed;
 pub mod small_disk;
