@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the peers the benchmarks compare wxfleet with, from their registries (idempotent):
 #   bench/peers/.venv        wechatpy (PyPI), with `cryptography` for its AES
-#   bench/peers/node         wechat-crypto (npm)
+#   bench/peers/node         wechat-crypto (npm), with xml2js to parse what it decrypts
 # Prints nothing but errors; the callers print the versions they measured.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -13,4 +13,4 @@ if ! cmp -s "$here/requirements.txt" "$here/.venv/installed.txt"; then
   cp "$here/requirements.txt" "$here/.venv/installed.txt"
 fi
 command -v node >/dev/null || { echo "node is missing: run scripts/test or scripts/run once (they install it)" >&2; exit 1; }
-(cd "$here/node" && [ -d node_modules/wechat-crypto ] || npm install --no-audit --no-fund --silent)
+(cd "$here/node" && [ -d node_modules/wechat-crypto ] && [ -d node_modules/xml2js ] || npm ci --no-audit --no-fund --silent)
