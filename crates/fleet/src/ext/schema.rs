@@ -121,32 +121,54 @@ fn resolve<'a>(root: &'a Value, mut schema: &'a Value) -> &'a Value {
 ///
 /// Only `properties` (through local `$ref`s) are walked: defaults under `allOf`/`anyOf`/`if` are not
 /// applied, since which branch applies depends on the values.
+///
+/// A recursive schema (a property whose `$ref` leads back to a schema it is inside of, e.g. a tree
+/// of menus) describes values of any depth: a property the value lacks is not filled when its
+/// schema is already one of the path's, so the defaults end where the recursion starts instead of
+/// never — and filling what this returned fills nothing more.
 pub fn fill_defaults(schema: &Value, value: &mut Map<String, Value>, prefix: &str) -> Vec<String> {
     let mut filled = Vec::new();
-    fill(schema, schema, value, prefix, &mut filled);
+    fill(schema, schema, value, prefix, &mut filled, &mut vec![resolve(schema, schema)]);
     filled
 }
 
-fn fill(root: &Value, schema: &Value, value: &mut Map<String, Value>, at: &str, filled: &mut Vec<String>) {
+/// `path`: the (resolved) schemas of the objects from the root down to `value`.
+fn fill<'a>(
+    root: &'a Value,
+    schema: &'a Value,
+    value: &mut Map<String, Value>,
+    at: &str,
+    filled: &mut Vec<String>,
+    path: &mut Vec<&'a Value>,
+) {
     let schema = resolve(root, schema);
     let Some(properties) = schema.get("properties").and_then(Value::as_object) else { return };
     for (key, property) in properties {
         let property = resolve(root, property);
-        let path = format!("{at}/{}", escape(key));
+        let pointer = format!("{at}/{}", escape(key));
         match value.get_mut(key) {
-            Some(Value::Object(nested)) => fill(root, property, nested, &path, filled),
+            Some(Value::Object(nested)) => {
+                path.push(property);
+                fill(root, property, nested, &pointer, filled, path);
+                path.pop();
+            }
             Some(_) => {}
+            None if path.iter().any(|on_path| std::ptr::eq(*on_path, property)) => {}
             None => {
                 if let Some(default) = property.get("default") {
-                    filled.push(path.clone());
+                    filled.push(pointer.clone());
                     let mut default = default.clone();
                     if let Value::Object(nested) = &mut default {
-                        fill(root, property, nested, &path, filled);
+                        path.push(property);
+                        fill(root, property, nested, &pointer, filled, path);
+                        path.pop();
                     }
                     value.insert(key.clone(), default);
                 } else if property.get("properties").is_some() {
                     let mut nested = Map::new();
-                    fill(root, property, &mut nested, &path, filled);
+                    path.push(property);
+                    fill(root, property, &mut nested, &pointer, filled, path);
+                    path.pop();
                     if !nested.is_empty() {
                         value.insert(key.clone(), Value::Object(nested));
                     }

@@ -351,3 +351,51 @@ async fn preview_shows_the_result_problems_and_warnings_without_saving() {
     assert_eq!(not_synced.code(), "not_found", "saved only against a known template: {not_synced}");
     assert_eq!(fleet.ext_history("wx_not_a_merchant").await.unwrap_err().code(), "not_found");
 }
+
+/// Found by the `ext_validate` fuzz target (input `45e45ff3…`: the schema
+/// `{"type":"object","properties":{"a":{"$ref":"#"}}}` and `{"ext":{}}`): filling the defaults of a
+/// recursive schema created the missing object, then the same one inside it, without end — a stack
+/// overflow that took the desktop down when a merchant's configuration was checked or composed.
+/// A recursive part is filled as deep as the value goes, and not created where the value stops.
+#[tokio::test]
+async fn fuzz_crash_45e45ff3() {
+    let shop = Shop::start().await;
+    let (fleet, platform) = (shop.fleet(), shop.world.platform());
+    let menus = json!({
+        "type": "object",
+        "properties": {
+            "theme": { "default": "light" },
+            "self": { "$ref": "#" },
+            "menu": { "$ref": "#/$defs/menu" }
+        },
+        "$defs": {
+            "menu": {
+                "type": "object",
+                "properties": { "title": { "type": "string", "default": "首页" }, "sub": { "$ref": "#/$defs/menu" } }
+            }
+        }
+    });
+    let meta = TemplateMeta { ext_schema: Some(menus), ..TemplateMeta::default() };
+    fleet.set_template_meta(platform, shop.template_id, meta).await.expect("a recursive schema is a valid JSON Schema");
+
+    let preview = ext::preview_unsaved(fleet, &shop.appid, shop.template_id, json!({ "ext": {} })).await.unwrap();
+    assert!(preview.issues.is_empty(), "{:?}", preview.issues);
+    assert_eq!(preview.value["ext"], json!({ "theme": "light", "menu": { "title": "首页" } }));
+    let mut filled = preview.filled_defaults.clone();
+    filled.sort_unstable();
+    assert_eq!(filled, ["/ext/menu/title", "/ext/theme"]);
+
+    let nested = json!({ "ext": { "menu": { "sub": { "sub": {} } }, "self": {} } });
+    fleet.set_ext_config(&shop.appid, shop.template_id, nested).await.unwrap();
+    let composed = ext::compose(fleet, &shop.appid, shop.template_id).await.unwrap();
+    let value: Value = serde_json::from_str(&composed.ext_json).unwrap();
+    assert_eq!(
+        value["ext"],
+        json!({
+            "theme": "light",
+            "self": { "theme": "light", "menu": { "title": "首页" } },
+            "menu": { "title": "首页", "sub": { "title": "首页", "sub": { "title": "首页" } } }
+        }),
+        "every level the value has gets its defaults; none is added below"
+    );
+}
