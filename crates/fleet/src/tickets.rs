@@ -19,6 +19,14 @@ use crate::Fleet;
 /// WeChat's ticket stays valid for 12 hours after it was pushed.
 pub const TICKET_VALIDITY_MS: i64 = 12 * 3600 * 1000;
 
+/// Since when a ticket counts as fresh: the later of the relay's receive time and WeChat's
+/// `CreateTime`, never after `now_ms`. WeChat counts the 12 hours from issuing it, so a relay whose
+/// clock lags must not make a fresh ticket look stale (and cut the platform off from WeChat); the
+/// receive time still counts when WeChat's clock is the one behind.
+pub fn fresh_since(received_at_ms: i64, create_time: i64, now_ms: i64) -> i64 {
+    received_at_ms.max(create_time.saturating_mul(1000)).min(now_ms)
+}
+
 /// The secret name of a platform's ticket.
 pub fn secret_name(component_appid: &str) -> String {
     format!("ticket/{component_appid}")
@@ -60,7 +68,7 @@ pub struct TicketStatus {
     pub received_at: Option<i64>,
     /// Its `CreateTime` (unix s, WeChat's clock).
     pub create_time: Option<i64>,
-    /// Its age in ms.
+    /// Its age in ms, counted from [`fresh_since`].
     pub age_ms: Option<i64>,
     /// Whether it is still valid (younger than 12 h).
     pub valid: bool,
@@ -81,7 +89,7 @@ impl Fleet {
                     .optional()?)
             })
             .await?;
-        let age_ms = row.map(|(at, _)| (now - at).max(0));
+        let age_ms = row.map(|(at, create_time)| now - fresh_since(at, create_time, now));
         Ok(TicketStatus {
             component_appid: component_appid.to_owned(),
             received_at: row.map(|(at, _)| at),

@@ -3,7 +3,8 @@
 //! recoverable through `api_get_authorizer_list`.
 //!
 //! * [`accept_auth_code`] — an authorization code (push, redirect catcher, fast registration) becomes
-//!   an authorizer; idempotent per code.
+//!   an authorizer; idempotent per code. [`accept_authorized_push`] — the same for a push, which
+//!   survives the code's expiry (it names the mini program).
 //! * [`mark_revoked`] — the merchant revoked the platform.
 //! * [`sync_all`] — reconcile with WeChat's authorizer list; [`Fleet::sync_authorizer_info`] — one
 //!   mini program's profile.
@@ -14,7 +15,7 @@ mod list;
 mod revoke;
 mod sync;
 
-pub use accept::{accept_auth_code, code_sha256};
+pub use accept::{accept_auth_code, accept_authorized_push, code_sha256, CODE_EXPIRED};
 pub use list::{Authorizer, AuthorizerDetail, AuthorizerFilter, AuthorizerStatus, GrantedSet};
 pub use revoke::mark_revoked;
 pub use sync::{sync_all, SyncReport};

@@ -39,7 +39,7 @@ pub struct SyncReport {
 }
 
 /// Calls `api_get_authorizer_info` for `appid`.
-async fn fetch_info(fleet: &Fleet, component_appid: &str, appid: &str) -> Result<ApiGetAuthorizerInfoResponse> {
+pub(crate) async fn fetch_info(fleet: &Fleet, component_appid: &str, appid: &str) -> Result<ApiGetAuthorizerInfoResponse> {
     let request = ApiGetAuthorizerInfoRequest { component_appid: component_appid.to_owned(), authorizer_appid: appid.to_owned() };
     fleet
         .with_component_token(component_appid, |api, cat| {
@@ -98,6 +98,11 @@ pub(crate) async fn refresh_info(fleet: &Fleet, component_appid: &str, appid: &s
         }
         other => other?,
     };
+    keep_info(fleet, appid, answer).await
+}
+
+/// Stores an `api_get_authorizer_info` answer already at hand.
+pub(crate) async fn keep_info(fleet: &Fleet, appid: &str, answer: ApiGetAuthorizerInfoResponse) -> Result<AuthorizerDetail> {
     let (vault, now, app) = (fleet.vault().clone(), fleet.now_ms(), appid.to_owned());
     fleet
         .store()

@@ -150,10 +150,14 @@ impl Fleet {
                     self.store().write(move |tx| crate::tickets::store(tx, &vault, &platform_, &value, create_time, arrived)).await?;
                 if stored {
                     self.emit(FleetEvent::TicketReceived { platform: platform.to_owned() });
+                    if self.ticket_status(platform).await?.valid {
+                        self.due_now(platform, super::rearm::Waiting::Ticket).await;
+                    }
                 }
             }
             Event::Authorized(authorization) | Event::UpdateAuthorized(authorization) => {
-                crate::authorizers::accept_auth_code(self, platform, &authorization.authorization_code, None).await?;
+                crate::authorizers::accept_authorized_push(self, platform, authorization).await?;
+                self.due_now(platform, super::rearm::Waiting::AuthorizedPush).await;
             }
             Event::Unauthorized(revoked) => {
                 // When the push reached the relay, in ms: `CreateTime` has whole seconds only, and a

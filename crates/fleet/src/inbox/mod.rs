@@ -25,6 +25,7 @@ mod health;
 mod intake;
 mod items;
 mod open;
+mod rearm;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};

@@ -319,14 +319,17 @@ impl Fleet {
 /// the `auth_code` when done). Idempotent.
 ///
 /// `done` exchanges the code ([`authorizers::accept_auth_code`], which marks the link done). When
-/// WeChat refuses the code for good (expired, used elsewhere) the link is marked failed and this
-/// returns `Ok`: retrying cannot help. Transient failures are returned, to be retried.
+/// WeChat refuses the code for good (forged, used elsewhere) the link is marked failed and this
+/// returns `Ok`: retrying cannot help. Transient failures are returned, to be retried; so is an
+/// expired code (61010), which leaves the link pending: the merchant did consent, and the
+/// `authorized` push with the same code completes the authorization, after which this finds the
+/// code done (the inbox hands the link's result over again then).
 pub async fn on_link_result(fleet: &Fleet, component_appid: &str, link_id: &str, state: &str, auth_code: Option<&str>) -> Result<()> {
     let state = LinkState::parse(state)?;
     match (state, auth_code.map(str::trim).filter(|c| !c.is_empty())) {
         (LinkState::Done, Some(code)) => match authorizers::accept_auth_code(fleet, component_appid, code, Some(link_id)).await {
             Ok(_) => Ok(()),
-            Err(e @ FleetError::WeChat { .. }) if e.class() == ErrorClass::Final => {
+            Err(e @ FleetError::WeChat { .. }) if e.class() == ErrorClass::Final && e.errcode() != Some(authorizers::CODE_EXPIRED) => {
                 tracing::warn!(link = %link_id, error = %e, "WeChat refused the authorization code of a link");
                 Ok(())
             }
