@@ -55,14 +55,15 @@ where
     }
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
-        let request = request.map(Body::new);
         if request.method() == Method::POST {
             if let Some(target) = PushTarget::parse(request.uri().path()) {
                 let state = self.state.clone();
+                // The body as hyper gives it: no box around it for the ingest.
                 return Box::pin(async move { Ok(ingest::push(&state, target, request).await) });
             }
         }
         let mut routes = self.routes.clone();
+        let request = request.map(Body::new);
         Box::pin(async move { routes.call(request).await })
     }
 }

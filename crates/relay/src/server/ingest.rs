@@ -19,7 +19,7 @@ use std::time::Instant;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use wechat::crypto::{verify_push, CryptoError, PushQuery};
 
@@ -99,7 +99,12 @@ fn percent_decoded(part: &str) -> Option<String> {
 
 /// A POST to a push URL, answered without the router ([`super::front`]): the same checks, the same
 /// answers as [`component`] and [`app`].
-pub(super) async fn push<S: EventStore>(state: &RelayState<S>, target: PushTarget, request: axum::extract::Request) -> Response {
+pub(super) async fn push<S, B>(state: &RelayState<S>, target: PushTarget, request: Request<B>) -> Response
+where
+    S: EventStore,
+    B: http_body::Body<Data = Bytes>,
+    B::Error: Into<axum::BoxError>,
+{
     let query = request.uri().query().unwrap_or_default().to_owned();
     let body = match Limited::new(request.into_body(), MAX_PUSH_BYTES).collect().await {
         Ok(collected) => Ok(collected.to_bytes()),

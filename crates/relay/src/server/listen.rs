@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use axum_server::Handle;
 
-use super::{activity, retention, service, tls, RelayState};
+use tokio::net::TcpListener;
+
+use super::{activity, plain, retention, service, tls, RelayState};
 use crate::store::EventStore;
 
 /// How long in-flight requests get to finish after a shutdown signal.
@@ -38,7 +40,7 @@ pub enum ServeError {
     },
 }
 
-/// Serves `state` on `config.listen` until `shutdown` resolves, then shuts down gracefully.
+/// Serves `state` on `config.listen` (with TLS through axum-server, plain through [`plain`]) until `shutdown` resolves, then shuts down gracefully.
 /// `started` is called once the socket is bound.
 pub async fn serve<S: EventStore>(
     state: RelayState<S>,
@@ -46,11 +48,10 @@ pub async fn serve<S: EventStore>(
     started: impl FnOnce(Started) + Send + 'static,
 ) -> Result<(), ServeError> {
     let addr = state.config().listen;
-    let tls_files = state.config().tls.clone();
-    let tls_config = match &tls_files {
-        Some(files) => Some(tls::load(files).await.map_err(ServeError::Tls)?),
-        None => None,
+    let Some(files) = state.config().tls.clone() else {
+        return serve_plain(state, addr, shutdown, started).await;
     };
+    let tls_config = tls::load(&files).await.map_err(ServeError::Tls)?;
     let handle: Handle<SocketAddr> = Handle::new();
     let app = axum::ServiceExt::<axum::extract::Request>::into_make_service(service(state.clone()));
 
@@ -66,26 +67,46 @@ pub async fn serve<S: EventStore>(
         })
     };
     let announcer = {
-        let (handle, tls) = (handle.clone(), tls_files.is_some());
+        let handle = handle.clone();
         tokio::spawn(async move {
             if let Some(addr) = handle.listening().await {
-                started(Started { addr, tls });
+                started(Started { addr, tls: true });
             }
         })
     };
 
-    let served = match (tls_files, tls_config) {
-        (Some(files), Some(config)) => {
-            let reloader = tokio::spawn(tls::reload_on_hangup(files, config.clone()));
-            let served = axum_server::bind_rustls(addr, config).handle(handle).serve(app).await;
-            reloader.abort();
-            served
-        }
-        _ => axum_server::bind(addr).handle(handle).serve(app).await,
-    };
+    let reloader = tokio::spawn(tls::reload_on_hangup(files, tls_config.clone()));
+    let served = axum_server::bind_rustls(addr, tls_config).handle(handle).serve(app).await;
+    reloader.abort();
     retention.abort();
     activity.abort();
     stopper.abort();
     announcer.abort();
     served.map_err(|source| ServeError::Io { addr, source })
+}
+
+/// [`serve`] without TLS: hyper on the socket directly ([`plain`]).
+async fn serve_plain<S: EventStore>(
+    state: RelayState<S>,
+    addr: SocketAddr,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    started: impl FnOnce(Started) + Send + 'static,
+) -> Result<(), ServeError> {
+    let io_error = |source| ServeError::Io { addr, source };
+    let listener = TcpListener::bind(addr).await.map_err(io_error)?;
+    started(Started { addr: listener.local_addr().map_err(io_error)?, tls: false });
+    let retention = tokio::spawn(retention::run(state.clone()));
+    let activity = tokio::spawn(activity::run(state.clone()));
+    let stopping = {
+        let state = state.clone();
+        async move {
+            shutdown.await;
+            tracing::info!("shutting down: finishing in-flight requests");
+            state.begin_shutdown();
+        }
+    };
+    plain::serve(listener, service(state), stopping).await;
+    retention.abort();
+    activity.abort();
+    Ok(())
 }

@@ -24,6 +24,7 @@ mod ingest;
 mod listen;
 pub mod metrics;
 mod pages;
+mod plain;
 mod retention;
 mod tls;
 

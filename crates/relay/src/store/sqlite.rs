@@ -9,6 +9,7 @@
 //! running `serve`): SQLite's locks serialise them, `busy_timeout` makes them wait instead of fail.
 
 mod append;
+mod checkpoint;
 mod schema;
 mod writer;
 
@@ -21,6 +22,7 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Row};
 use super::credential::{credential_hash, new_credential, new_log_id};
 use super::{AuthorizeLink, DeviceId, DeviceInfo, EventStore, NewDevice, NewEvent, Pull, Source, StoreError, StoredEvent};
 use append::Append;
+use checkpoint::Checkpoints;
 use writer::{Job, Pending};
 
 /// How long a statement waits for another process's lock before failing.
@@ -52,10 +54,14 @@ impl SqliteStore {
         schema::migrate(&mut conn)?;
         let log_id = identify(&conn)?;
 
+        // Most of each checkpoint runs beside the writer, not in it (`checkpoint`).
+        conn.pragma_update(None, "wal_autocheckpoint", checkpoint::WRITER_CHECKPOINT_PAGES)?;
+        let checkpoints = Checkpoints::start(&path)?;
+
         let (writer, jobs) = mpsc::channel();
         std::thread::Builder::new()
             .name("sqlite-writer".to_owned())
-            .spawn(move || writer::run(conn, jobs))
+            .spawn(move || writer::run(conn, jobs, checkpoints))
             .map_err(|e| StoreError::Other(format!("cannot start the writer thread: {e}")))?;
         let readers = Arc::new(Readers { path, idle: Mutex::new(Vec::new()) });
         // Fail now, not at the first pull, if a reader cannot open.
@@ -246,9 +252,13 @@ impl EventStore for SqliteStore {
 
     async fn purge(&self, before_ms: i64) -> Result<u64, StoreError> {
         self.write(move |conn| {
-            // Cut at the highest seq received before the limit, so the log stays one unbroken
-            // suffix even if the wall clock once stepped back: the gap test is then exact.
-            let cut: Option<i64> = conn.query_row("SELECT MAX(seq) FROM events WHERE received_at < ?1", [before_ms], |row| row.get(0))?;
+            // Cut just before the oldest event to keep, so the log stays one unbroken suffix (the
+            // gap test is then exact). Walking in seq order from the oldest reads only the rows
+            // that go and one more (no index on received_at); an event received before the limit
+            // but after one to keep (the wall clock stepped back) stays until the next purge after it.
+            let keep: Option<i64> =
+                conn.query_row("SELECT seq FROM events WHERE received_at >= ?1 ORDER BY seq LIMIT 1", [before_ms], |row| row.get(0)).optional()?;
+            let cut: Option<i64> = conn.query_row("SELECT MAX(seq) FROM events WHERE seq < ?1", [keep.unwrap_or(i64::MAX)], |row| row.get(0))?;
             // Links live no longer than the events they produced.
             conn.execute("DELETE FROM links WHERE expires_at < ?1", [before_ms])?;
             let Some(cut) = cut else { return Ok(0) };

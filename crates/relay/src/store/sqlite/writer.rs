@@ -13,6 +13,7 @@ use rusqlite::Connection;
 use tokio::sync::oneshot;
 
 use super::append::{self, Append};
+use super::checkpoint::Checkpoints;
 use crate::store::StoreError;
 
 /// At most this many jobs share one commit (bounds the latency of the first one in the group).
@@ -93,8 +94,9 @@ where
     }
 }
 
-/// Runs until every sender is dropped: takes the jobs waiting, commits them as one group.
-pub(crate) fn run(conn: Connection, jobs: mpsc::Receiver<Box<dyn Job>>) {
+/// Runs until every sender is dropped: takes the jobs waiting, commits them as one group, and
+/// tells `checkpoints` how much was committed.
+pub(crate) fn run(conn: Connection, jobs: mpsc::Receiver<Box<dyn Job>>, mut checkpoints: Checkpoints) {
     while let Ok(first) = jobs.recv() {
         let mut group = vec![first];
         while group.len() < MAX_GROUP {
@@ -104,6 +106,9 @@ pub(crate) fn run(conn: Connection, jobs: mpsc::Receiver<Box<dyn Job>>) {
             }
         }
         let commit = commit_group(&conn, &mut group);
+        if commit.is_ok() {
+            checkpoints.committed(group.len());
+        }
         for job in group {
             job.finish(commit.clone());
         }
