@@ -30,7 +30,7 @@ use sha1::{Digest, Sha1};
 use wechat::crypto::{MsgCrypt, PushQuery};
 use wechat::xml::{Addressee, ComponentHeader, ComponentVerifyTicket, Envelope, Event};
 
-/// The demo platform's credentials (the simulator's defaults are as good as any: nothing is sent).
+/// A platform's credentials: any will do, nothing leaves the process.
 const TOKEN: &str = "benchtoken";
 const ENCODING_AES_KEY: &str = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
 const COMPONENT_APPID: &str = "wx00000000000be0c4";
