@@ -438,3 +438,105 @@ async fn an_audit_result_is_dispatched_for_the_appid_of_its_url() {
     assert_eq!((item.source.as_str(), item.appid.as_deref(), item.subject.as_deref()), ("app", Some(appid.as_str()), Some(appid.as_str())));
     assert!(matches!(item.state, InboxState::Handled | InboxState::Retrying), "{item:?}");
 }
+
+/// Waits until the simulator has delivered every push it queued (to the relay).
+async fn pushes_delivered(world: &World) {
+    let url = format!("{}/admin/state?limit=0", world.sandbox.sim_url());
+    eventually("the simulator's pushes reached the relay", || async {
+        let state: serde_json::Value = reqwest::get(&url).await.unwrap().json().await.unwrap();
+        state["pending_pushes"].as_u64() == Some(0)
+    })
+    .await;
+}
+
+/// A ticket counts from the later of the relay's receive time and WeChat's `CreateTime`: a relay
+/// whose clock lags does not make a fresh ticket look stale; both old, it is stale.
+#[test]
+fn a_tickets_age_counts_from_the_later_of_its_receive_and_create_times() {
+    const HOUR_MS: i64 = 3_600_000;
+    let now = 1_800_000_000_000;
+    assert_eq!(fleet::tickets::fresh_since(now - 24 * HOUR_MS, now / 1000 - 60, now), now - 60_000, "the relay's clock a day behind");
+    assert_eq!(fleet::tickets::fresh_since(now - 60_000, (now - 24 * HOUR_MS) / 1000, now), now - 60_000, "WeChat's clock behind");
+    assert_eq!(fleet::tickets::fresh_since(now - 13 * HOUR_MS, (now - 13 * HOUR_MS) / 1000, now), now - 13 * HOUR_MS);
+    assert_eq!(fleet::tickets::fresh_since(now + 5_000, now / 1000 + 5, now), now, "never in the future");
+}
+
+/// After a day away, the events before the day's tickets in the relay's backlog fail
+/// `ticket_missing` (the ticket here is a day old); the fresh ticket behind them makes them due at
+/// once. The workspace's clock stands still here, so their back-off never ends by itself.
+#[tokio::test]
+async fn events_waiting_for_a_ticket_are_handled_as_soon_as_a_fresh_one_is_stored() {
+    let clock = ManualClock::new(fleet::Clock::now_ms(&fleet::SystemClock));
+    let world = world_with_clock(1, Arc::new(clock.clone())).await;
+    inbox_with_ticket(&world).await;
+    let (fleet, platform) = (world.fleet(), world.platform().to_owned());
+    fleet.stop_inbox(&platform).await.unwrap();
+
+    // Away: the merchant authorizes, then WeChat pushes a fresh ticket; the ticket here grows old.
+    let merchant = world.sandbox.info.merchants[0].appid.clone();
+    world.consent_code(0, &[17, 18, 30]).await;
+    pushes_delivered(&world).await;
+    let day_ago = fleet.now_ms() - 24 * 3_600_000;
+    fleet
+        .store()
+        .write(move |tx| Ok(tx.execute("UPDATE tickets SET received_at = ?1, create_time = ?2", [day_ago, day_ago / 1000])?))
+        .await
+        .unwrap();
+    fleet.forget_token(fleet::tokens::TokenKind::Component, &platform).await.unwrap();
+    assert!(!fleet.ticket_status(&platform).await.unwrap().valid);
+    fleet.request_ticket_push(&platform).await.unwrap();
+    pushes_delivered(&world).await;
+
+    fleet.start_inbox(&platform).await.unwrap();
+    let handled = item_where(fleet, "the authorized push is handled", |i| {
+        i.kind.as_deref() == Some("authorized") && i.subject.as_deref() == Some(merchant.as_str()) && i.state == InboxState::Handled
+    })
+    .await;
+    assert_eq!(handled.attempts, 2, "once without a ticket, once with the fresh one: {handled:?}");
+    assert!(fleet.ticket_status(&platform).await.unwrap().valid);
+    assert_eq!(fleet.authorizer(&merchant).await.unwrap().authorizer.granted.len(), 3);
+    fleet.stop_inbox(&platform).await.unwrap();
+}
+
+/// A link's result whose code expired before the desktop got to it (61010) leaves the link pending
+/// and waits; the `authorized` push names the mini program, completes the authorization through
+/// `api_get_authorizer_info`, and makes the link's result due at once: the link ends done. The
+/// workspace's clock stands still, so nothing is retried by its back-off.
+#[tokio::test]
+async fn a_links_result_with_an_expired_code_waits_for_the_authorized_push_and_ends_done() {
+    let clock = ManualClock::new(fleet::Clock::now_ms(&fleet::SystemClock));
+    let world = world_with_clock(1, Arc::new(clock.clone())).await;
+    inbox_with_ticket(&world).await;
+    let (fleet, platform) = (world.fleet(), world.platform().to_owned());
+    let link = fleet.create_authorization_link(&platform, fleet::links::LinkMode::Pc, None).await.unwrap();
+    fleet.stop_inbox(&platform).await.unwrap();
+
+    // Away: the merchant authorizes through the link; WeChat's clock passes the code's 10 minutes.
+    let merchant = world.sandbox.info.merchants[0].appid.clone();
+    world.consent_through_link(&link.url, 0, &[17, 18, 30]).await;
+    world.admin("/admin/clock", serde_json::json!({ "advance_secs": 11 * 60 })).await;
+    pushes_delivered(&world).await;
+    // The push's first go fails after the code was refused: both events are left waiting.
+    world.script_fault("/cgi-bin/component/api_get_authorizer_info", serde_json::json!(-1), 1).await;
+
+    fleet.start_inbox(&platform).await.unwrap();
+    let push = item_where(fleet, "the push failed once", |i| i.kind.as_deref() == Some("authorized") && i.attempts == 1).await;
+    let redirect = item_where(fleet, "the link's result failed once", |i| i.kind.as_deref() == Some("authorize") && i.attempts == 1).await;
+    assert_eq!(push.state, InboxState::Retrying, "{push:?}");
+    assert!(push.last_error.as_deref().unwrap().starts_with("[wechat:-1]"), "{push:?}");
+    assert_eq!(redirect.state, InboxState::Retrying, "{redirect:?}");
+    assert!(redirect.last_error.as_deref().unwrap().starts_with("[wechat:61010]"), "{redirect:?}");
+    assert_eq!(fleet.link(&link.id).await.unwrap().state, fleet::links::LinkState::Pending, "an expired code does not fail the link");
+
+    // The push goes through: the authorization as WeChat reports it, and the link's result at once.
+    let retried = fleet.retry_inbox_item(push.id).await.unwrap();
+    assert_eq!(retried.state, InboxState::Handled, "{retried:?}");
+    let redirect = item_where(fleet, "the link's result is handled", |i| i.id == redirect.id && i.state != InboxState::Retrying).await;
+    assert_eq!((redirect.state, redirect.attempts), (InboxState::Handled, 2), "{redirect:?}");
+    let done = fleet.link(&link.id).await.unwrap();
+    assert_eq!((done.state, done.appid.as_deref()), (fleet::links::LinkState::Done, Some(merchant.as_str())));
+    let authorizer = fleet.authorizer(&merchant).await.unwrap().authorizer;
+    assert_eq!(authorizer.granted.iter().map(|g| g.id).collect::<Vec<_>>(), [17, 18, 30]);
+    fleet.authorizer_token(&platform, &merchant).await.expect("the refresh token read from WeChat works");
+    fleet.stop_inbox(&platform).await.unwrap();
+}

@@ -165,3 +165,63 @@ fn qr_codes_are_well_formed_and_hold_the_text() {
     let svg = links::qr::svg(url).unwrap();
     assert!(svg.contains("<svg") && svg.contains("<path"), "{svg}");
 }
+
+/// The `authorized` push of `consent`'s code for demo merchant `index`, its code expiring at `expires_at` (unix s).
+fn authorized_push(world: &World, index: usize, auth_code: &str, expires_at: i64) -> wechat::xml::Authorization {
+    wechat::xml::Authorization {
+        header: wechat::xml::ComponentHeader { app_id: world.platform().to_owned(), create_time: expires_at - 600 },
+        authorizer_appid: world.sandbox.info.merchants[index].appid.clone(),
+        authorization_code: auth_code.to_owned(),
+        authorization_code_expired_time: expires_at,
+        pre_auth_code: String::new(),
+    }
+}
+
+/// Codes that expired before the desktop got to them (it was away): the `authorized` push names the
+/// mini program, so the authorization completes through `api_get_authorizer_info` — after WeChat's
+/// 61010, or at once when the push's expiry time has passed — and the link ends done with it
+/// whichever of the redirect and the push is handled first.
+#[tokio::test]
+async fn an_expired_code_completes_through_the_push_and_its_link_ends_done_in_either_order() {
+    let world = World::start(2).await;
+    world.ticket().await;
+    let (fleet, platform) = (world.fleet(), world.platform());
+    let redirect_first = fleet.create_authorization_link(platform, LinkMode::Pc, None).await.unwrap();
+    let push_first = fleet.create_authorization_link(platform, LinkMode::Pc, None).await.unwrap();
+    let early = world.consent_through_link(&redirect_first.url, 0, &[17, 18, 30]).await;
+    let late = world.consent_through_link(&push_first.url, 1, &[18, 30]).await;
+    world.admin("/admin/clock", serde_json::json!({ "advance_secs": 11 * 60 })).await;
+    let (first, second) = (world.sandbox.info.merchants[0].appid.clone(), world.sandbox.info.merchants[1].appid.clone());
+
+    // The redirect first: WeChat refuses the expired code, the link waits for the push.
+    let err = links::on_link_result(fleet, platform, &redirect_first.id, "done", Some(&early.auth_code)).await.unwrap_err();
+    assert_eq!(err.errcode(), Some(fleet::authorizers::CODE_EXPIRED), "{err:?}");
+    assert_eq!(fleet.link(&redirect_first.id).await.unwrap().state, LinkState::Pending);
+    // The push (its expiry time still ahead by this clock): 61010, then the authorization read from WeChat.
+    let push = authorized_push(&world, 0, &early.auth_code, fleet.now_ms() / 1000 + 60);
+    assert_eq!(fleet::authorizers::accept_authorized_push(fleet, platform, &push).await.unwrap(), first);
+    links::on_link_result(fleet, platform, &redirect_first.id, "done", Some(&early.auth_code)).await.unwrap();
+    let done = fleet.link(&redirect_first.id).await.unwrap();
+    assert_eq!((done.state, done.appid.as_deref()), (LinkState::Done, Some(first.as_str())));
+
+    // The push first, its expiry time past: read from WeChat straight away; the redirect finds it done.
+    let push = authorized_push(&world, 1, &late.auth_code, fleet.now_ms() / 1000 - 60);
+    assert_eq!(fleet::authorizers::accept_authorized_push(fleet, platform, &push).await.unwrap(), second);
+    links::on_link_result(fleet, platform, &push_first.id, "done", Some(&late.auth_code)).await.unwrap();
+    let done = fleet.link(&push_first.id).await.unwrap();
+    assert_eq!((done.state, done.appid.as_deref()), (LinkState::Done, Some(second.as_str())));
+
+    // Both merchants are there with what they granted, their refresh tokens work, once each in the log.
+    for (appid, granted) in [(&first, vec![17, 18, 30]), (&second, vec![18, 30])] {
+        let authorizer = fleet.authorizer(appid).await.unwrap().authorizer;
+        assert_eq!(authorizer.granted.iter().map(|g| g.id).collect::<Vec<_>>(), granted);
+        fleet.authorizer_token(platform, appid).await.expect("the refresh token read from WeChat works");
+        let log = fleet.audit_log(Some(appid), 20).await.unwrap();
+        let accepted: Vec<_> = log.iter().filter(|e| e.action == "authorizer.authorize" && e.result == "ok").collect();
+        assert_eq!(accepted.len(), 1, "{log:?}");
+        assert!(accepted[0].detail.contains("the code had expired"), "{accepted:?}");
+    }
+    // The push again (WeChat repeats pushes): nothing more happens.
+    assert_eq!(fleet::authorizers::accept_authorized_push(fleet, platform, &push).await.unwrap(), second);
+    assert_eq!(fleet.audit_log(Some(&second), 20).await.unwrap().iter().filter(|e| e.action == "authorizer.authorize").count(), 1);
+}
