@@ -1,13 +1,16 @@
 //! The relay's events into the inbox: each stored byte-exact, opened and de-duplicated, with the
 //! relay cursor moved in the SAME transaction — so after a crash an event is either stored and
-//! behind the cursor, or neither, and none is lost or stored twice. Handling comes after the
-//! commit ([`super::dispatch`]); its errors stay on the row and never hold the loop up.
+//! behind the cursor, or neither, and none is lost or stored twice. A pulled batch is stored in one
+//! transaction when the loop saves the cursor, before it acks ([`super::batch`]). Handling comes
+//! after the commit ([`super::dispatch`]); its errors stay on the row and never hold the loop up.
 
 use rusqlite::{params, Connection, OptionalExtension};
+use tokio::sync::watch;
 use wxfleet_relay::client::{CursorError, CursorStore, EventHandler, Gap, HandlerError};
 use wxfleet_relay::store::StoredEvent;
 
-use super::open::{self, Failure, Opened};
+use super::batch::{self, Pending};
+use super::open::{Failure, Opened};
 use crate::error::Result;
 use crate::secrets::Vault;
 use crate::Fleet;
@@ -23,9 +26,13 @@ pub(crate) struct Intake {
     pub(crate) platform: String,
     /// The platform's id at the relay (a relay serves several; the others' events are skipped).
     pub(crate) relay_platform: String,
+    /// Shared with the platform's [`SqliteCursor`], which commits them.
+    pub(crate) pending: Pending,
+    pub(crate) stopped: watch::Receiver<bool>,
 }
 
 /// An event as the inbox stores it.
+#[derive(Clone)]
 pub(crate) struct Incoming {
     pub(crate) relay_seq: Option<i64>,
     pub(crate) source: String,
@@ -83,10 +90,12 @@ pub(crate) fn store(
         Ok(o) => (Some(o.kind.as_str()), o.subject.as_deref(), o.create_time, o.dedup_key.as_deref(), None),
         Err(f) => (None, None, None, None, Some(f)),
     };
+    // `<>` twice, as the partial index `inbox_dedup` is written: SQLite uses a partial index only
+    // when the query's terms imply its WHERE, and `NOT IN (…)` does not count (a scan per event).
     let original: Option<i64> = match dedup_key {
         Some(key) => conn
             .query_row(
-                "SELECT id FROM inbox WHERE component_appid = ?1 AND dedup_key = ?2 AND state NOT IN ('duplicate', 'failed')",
+                "SELECT id FROM inbox WHERE component_appid = ?1 AND dedup_key = ?2 AND state <> 'duplicate' AND state <> 'failed'",
                 params![platform, key],
                 |r| r.get(0),
             )
@@ -146,31 +155,6 @@ fn advance_cursor(conn: &Connection, platform: &str, seq: i64, now: i64) -> Resu
     Ok(())
 }
 
-impl Intake {
-    /// Stores one event durably (cursor included) and hands it to its handler.
-    async fn take(&self, incoming: Incoming) -> Result<()> {
-        let crypt = self.fleet.msg_crypt(&self.platform).await?;
-        let opened = open::open(&crypt, &self.platform, &incoming.source, incoming.appid.as_deref(), &incoming.query, &incoming.body);
-        let (vault, platform, now) = (self.fleet.vault().clone(), self.platform.clone(), self.fleet.now_ms());
-        let stored_opened = opened.clone();
-        let received_at = incoming.received_at;
-        let id = self.fleet.store().write(move |tx| store(tx, &vault, &platform, &incoming, &stored_opened, now)).await?;
-        let Some((id, state)) = id else { return Ok(()) };
-        match opened {
-            Ok(opened) if state == "pending" => self.fleet.dispatch_opened(&self.platform, id, opened, received_at).await,
-            Ok(opened) => {
-                tracing::info!(platform = %self.platform, inbox_id = id, kind = %opened.kind, "a push WeChat sent before; not handled again");
-                self.fleet.emit(crate::FleetEvent::PushReceived { inbox_id: id, kind: opened.kind, ok: true });
-            }
-            Err(failure) => {
-                tracing::warn!(platform = %self.platform, inbox_id = id, step = failure.step, detail = %failure.detail, "a push did not open; kept for diagnosis");
-                self.fleet.emit(crate::FleetEvent::PushReceived { inbox_id: id, kind: failure.step.to_owned(), ok: false });
-            }
-        }
-        Ok(())
-    }
-}
-
 impl EventHandler for Intake {
     async fn handle(&self, event: StoredEvent) -> std::result::Result<(), HandlerError> {
         if event.platform != self.relay_platform {
@@ -185,7 +169,9 @@ impl EventHandler for Intake {
             body: event.body,
             received_at: event.received_at,
         };
-        self.take(incoming).await.map_err(|e| HandlerError::new(e.to_string()))
+        // Committed with the batch, when the loop saves the cursor (before it acks).
+        self.pending.push(incoming);
+        Ok(())
     }
 
     async fn on_gap(&self, gap: Gap) -> std::result::Result<(), HandlerError> {
@@ -198,29 +184,48 @@ impl EventHandler for Intake {
             body: serde_json::json!({ "after": gap.after }).to_string(),
             received_at: self.fleet.now_ms(),
         };
-        // Durably scheduled first (a row the retry timer owns), so the pull can go on at once.
-        self.take(incoming).await.map_err(|e| HandlerError::new(e.to_string()))
+        // Durably scheduled first (a row the retry timer owns), after what came before it.
+        self.pending.push(incoming);
+        batch::commit(&self.fleet, &self.platform, &self.pending, None, &self.stopped).await.map_err(|e| HandlerError::new(e.to_string()))
     }
 }
 
+/// Sets the platform's cursor to exactly `seq` (lower too: the loop's reset to 0 when the relay's
+/// log changed).
+pub(crate) fn set_cursor(conn: &Connection, platform: &str, seq: i64, now: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO inbox_cursors (component_appid, seq, updated_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (component_appid) DO UPDATE SET seq = excluded.seq, updated_at = excluded.updated_at",
+        params![platform, seq, now],
+    )?;
+    Ok(())
+}
+
 /// The relay cursor of one platform and the id of the relay log it counts in, in the workspace
-/// database. The intake commits the cursor with each stored event; `save` covers events passed
-/// over without a row (another platform's) and the loop's reset to 0 when the relay's log changed.
+/// database. `save` commits the events the intake collected since, with the cursor, in one
+/// transaction; it also covers events passed over without a row (another platform's) and the
+/// loop's reset to 0 when the relay's log changed.
 pub(crate) struct SqliteCursor {
     pub(crate) fleet: Fleet,
     pub(crate) platform: String,
+    pub(crate) pending: Pending,
+    pub(crate) stopped: watch::Receiver<bool>,
 }
 
 impl SqliteCursor {
-    async fn write(&self, seq: Option<i64>, log_id: Option<String>) -> std::result::Result<(), CursorError> {
+    async fn write_log_id(&self, log_id: String) -> std::result::Result<(), CursorError> {
+        // Events collected so far belong to the log they were pulled from.
+        batch::commit(&self.fleet, &self.platform, &self.pending, None, &self.stopped)
+            .await
+            .map_err(|e| CursorError::new(e.to_string()))?;
         let (platform, now) = (self.platform.clone(), self.fleet.now_ms());
         self.fleet
             .store()
             .write(move |tx| {
                 tx.execute(
-                    "INSERT INTO inbox_cursors (component_appid, seq, log_id, updated_at) VALUES (?1, coalesce(?2, 0), ?3, ?4)
-                     ON CONFLICT (component_appid) DO UPDATE SET seq = coalesce(?2, seq), log_id = coalesce(?3, log_id), updated_at = ?4",
-                    params![platform, seq, log_id, now],
+                    "INSERT INTO inbox_cursors (component_appid, seq, log_id, updated_at) VALUES (?1, 0, ?2, ?3)
+                     ON CONFLICT (component_appid) DO UPDATE SET log_id = excluded.log_id, updated_at = excluded.updated_at",
+                    params![platform, log_id, now],
                 )?;
                 Ok(())
             })
@@ -237,7 +242,9 @@ impl CursorStore for SqliteCursor {
 
     /// Exactly `seq`: lower too, when the relay's log was replaced and the loop starts again at 0.
     async fn save(&self, seq: i64) -> std::result::Result<(), CursorError> {
-        self.write(Some(seq), None).await
+        batch::commit(&self.fleet, &self.platform, &self.pending, Some(seq), &self.stopped)
+            .await
+            .map_err(|e| CursorError::new(e.to_string()))
     }
 
     async fn load_log_id(&self) -> std::result::Result<Option<String>, CursorError> {
@@ -246,6 +253,6 @@ impl CursorStore for SqliteCursor {
     }
 
     async fn save_log_id(&self, log_id: &str) -> std::result::Result<(), CursorError> {
-        self.write(None, Some(log_id.to_owned())).await
+        self.write_log_id(log_id.to_owned()).await
     }
 }

@@ -325,7 +325,7 @@ impl Fleet {
                         Some(key) => tx
                             .query_row(
                                 "SELECT id FROM inbox WHERE component_appid = ?1 AND dedup_key = ?2 AND id <> ?3
-                                   AND state NOT IN ('duplicate', 'failed')",
+                                   AND state <> 'duplicate' AND state <> 'failed'",
                                 params![platform_, key, id],
                                 |r| r.get(0),
                             )

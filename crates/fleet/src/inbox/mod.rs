@@ -3,13 +3,14 @@
 //! acked.
 //!
 //! ```text
-//!  relay ──pull──▶ intake: store raw + cursor (one transaction) ──▶ dispatch ──▶ handler ──▶ row: handled
+//!  relay ──pull──▶ intake: a batch's raw events + cursor (one transaction) ──▶ dispatch ──▶ handler ──▶ row: handled
 //!    ▲                     │ did not open: kept with the step          │ error: row keeps it,
 //!    └──────── ack ◀───────┴───────────────────────────────────────────┘ retry timer tries again
 //! ```
 //!
 //! * [`intake`] — the relay loop's [`EventHandler`](wxfleet_relay::client::EventHandler) and
-//!   [`CursorStore`](wxfleet_relay::client::CursorStore), both in the workspace database.
+//!   [`CursorStore`](wxfleet_relay::client::CursorStore), both in the workspace database;
+//!   [`batch`] — a pulled batch committed at once, its newest ticket applied first.
 //! * [`open`] — the decrypt pipeline, and the callback diagnostics ([`Fleet::diagnose_push`]).
 //! * [`dispatch`] — the handlers, and how a failure is kept and retried.
 //! * [`items`] — listing, detail and retry for the UI and the CLI.
@@ -20,6 +21,7 @@
 //! retried on a timer, a stuck event delays nothing but itself, and a crash between the commit and
 //! the handler leaves a `pending` row that the timer picks up.
 
+mod batch;
 mod dispatch;
 mod health;
 mod intake;
@@ -133,13 +135,20 @@ impl Fleet {
             })
             .await?;
 
-        let intake = intake::Intake { fleet: self.clone(), platform: component_appid.to_owned(), relay_platform };
-        let cursor = intake::SqliteCursor { fleet: self.clone(), platform: component_appid.to_owned() };
+        let (stop, stopped) = watch::channel(false);
+        let pending = batch::Pending::default();
+        let intake = intake::Intake {
+            fleet: self.clone(),
+            platform: component_appid.to_owned(),
+            relay_platform,
+            pending: pending.clone(),
+            stopped: stopped.clone(),
+        };
+        let cursor = intake::SqliteCursor { fleet: self.clone(), platform: component_appid.to_owned(), pending, stopped: stopped.clone() };
         let clock = self.clock().clone();
         let options = DeliveryOptions { clock: Arc::new(move || clock.now_ms()), ..DeliveryOptions::default() };
         let delivery = client.deliver(cursor, intake, options);
         let status = delivery.status();
-        let (stop, stopped) = watch::channel(false);
         let tasks = vec![
             tokio::spawn(forward_status(self.clone(), component_appid.to_owned(), delivery.status())),
             tokio::spawn(retry_timer(self.clone(), component_appid.to_owned(), stopped)),
@@ -201,8 +210,9 @@ async fn retry_timer(fleet: Fleet, platform: String, mut stopped: watch::Receive
         let due = fleet
             .store()
             .read(move |conn| {
+                // `+component_appid`: the partial index of due rows, not a scan of the platform's history.
                 let mut stmt = conn.prepare(
-                    "SELECT id FROM inbox WHERE component_appid = ?1 AND state IN ('pending', 'retrying') AND next_attempt_at <= ?2
+                    "SELECT id FROM inbox WHERE +component_appid = ?1 AND state IN ('pending', 'retrying') AND next_attempt_at <= ?2
                      ORDER BY next_attempt_at, id LIMIT ?3",
                 )?;
                 let ids = stmt.query_map(rusqlite::params![platform_, now, RETRY_BATCH], |r| r.get::<_, i64>(0))?;

@@ -461,40 +461,61 @@ fn a_tickets_age_counts_from_the_later_of_its_receive_and_create_times() {
     assert_eq!(fleet::tickets::fresh_since(now + 5_000, now / 1000 + 5, now), now, "never in the future");
 }
 
-/// After a day away, the events before the day's tickets in the relay's backlog fail
-/// `ticket_missing` (the ticket here is a day old); the fresh ticket behind them makes them due at
-/// once. The workspace's clock stands still here, so their back-off never ends by itself.
-#[tokio::test]
-async fn events_waiting_for_a_ticket_are_handled_as_soon_as_a_fresh_one_is_stored() {
-    let clock = ManualClock::new(fleet::Clock::now_ms(&fleet::SystemClock));
-    let world = world_with_clock(1, Arc::new(clock.clone())).await;
-    inbox_with_ticket(&world).await;
-    let (fleet, platform) = (world.fleet(), world.platform().to_owned());
-    fleet.stop_inbox(&platform).await.unwrap();
-
-    // Away: the merchant authorizes, then WeChat pushes a fresh ticket; the ticket here grows old.
-    let merchant = world.sandbox.info.merchants[0].appid.clone();
-    world.consent_code(0, &[17, 18, 30]).await;
-    pushes_delivered(&world).await;
+/// Makes the ticket here a day old (and drops the component token bought with it), as after a day away.
+async fn age_the_ticket(fleet: &Fleet, platform: &str) {
     let day_ago = fleet.now_ms() - 24 * 3_600_000;
     fleet
         .store()
         .write(move |tx| Ok(tx.execute("UPDATE tickets SET received_at = ?1, create_time = ?2", [day_ago, day_ago / 1000])?))
         .await
         .unwrap();
-    fleet.forget_token(fleet::tokens::TokenKind::Component, &platform).await.unwrap();
-    assert!(!fleet.ticket_status(&platform).await.unwrap().valid);
+    fleet.forget_token(fleet::tokens::TokenKind::Component, platform).await.unwrap();
+    assert!(!fleet.ticket_status(platform).await.unwrap().valid);
+}
+
+/// After a day away the relay's backlog has a merchant's `authorized` push before the day's tickets.
+/// A fresh ticket in the same pulled batch is applied first, so the push goes through at once; one
+/// that comes only later makes the push, failed `ticket_missing` meanwhile, due at once. The
+/// workspace's clock stands still here, so no back-off ever ends by itself.
+#[tokio::test]
+async fn a_fresh_ticket_is_applied_before_the_events_of_its_batch_and_makes_earlier_failures_due() {
+    let clock = ManualClock::new(fleet::Clock::now_ms(&fleet::SystemClock));
+    let world = world_with_clock(2, Arc::new(clock.clone())).await;
+    inbox_with_ticket(&world).await;
+    let (fleet, platform) = (world.fleet(), world.platform().to_owned());
+    let (first, second) = (world.sandbox.info.merchants[0].appid.clone(), world.sandbox.info.merchants[1].appid.clone());
+    let authorized_of = |appid: &str| {
+        let appid = appid.to_owned();
+        move |i: &InboxItem| i.kind.as_deref() == Some("authorized") && i.subject.as_deref() == Some(appid.as_str())
+    };
+
+    // The ticket comes after the push has failed for want of one.
+    fleet.stop_inbox(&platform).await.unwrap();
+    world.consent_code(0, &[17, 18, 30]).await;
+    pushes_delivered(&world).await;
+    age_the_ticket(fleet, &platform).await;
+    fleet.start_inbox(&platform).await.unwrap();
+    let failed = item_where(fleet, "the first push failed", authorized_of(&first)).await;
+    let failed = item_where(fleet, "the first push failed", |i| i.id == failed.id && i.attempts == 1).await;
+    assert_eq!(failed.state, InboxState::Retrying, "{failed:?}");
+    assert!(failed.last_error.as_deref().unwrap().starts_with("[ticket_missing]"), "{failed:?}");
+    fleet.request_ticket_push(&platform).await.unwrap();
+    let handled = item_where(fleet, "the first push handled", |i| i.id == failed.id && i.state == InboxState::Handled).await;
+    assert_eq!(handled.attempts, 2, "{handled:?}");
+
+    // The ticket is behind the push in the same backlog.
+    fleet.stop_inbox(&platform).await.unwrap();
+    world.consent_code(1, &[18, 30]).await;
+    age_the_ticket(fleet, &platform).await;
     fleet.request_ticket_push(&platform).await.unwrap();
     pushes_delivered(&world).await;
-
     fleet.start_inbox(&platform).await.unwrap();
-    let handled = item_where(fleet, "the authorized push is handled", |i| {
-        i.kind.as_deref() == Some("authorized") && i.subject.as_deref() == Some(merchant.as_str()) && i.state == InboxState::Handled
-    })
-    .await;
-    assert_eq!(handled.attempts, 2, "once without a ticket, once with the fresh one: {handled:?}");
+    let handled = item_where(fleet, "the second push handled", |i| authorized_of(&second)(i) && i.state == InboxState::Handled).await;
+    assert_eq!(handled.attempts, 1, "the batch's ticket was applied first: {handled:?}");
+
     assert!(fleet.ticket_status(&platform).await.unwrap().valid);
-    assert_eq!(fleet.authorizer(&merchant).await.unwrap().authorizer.granted.len(), 3);
+    assert_eq!(fleet.authorizer(&first).await.unwrap().authorizer.granted.len(), 3);
+    assert_eq!(fleet.authorizer(&second).await.unwrap().authorizer.granted.len(), 2);
     fleet.stop_inbox(&platform).await.unwrap();
 }
 
