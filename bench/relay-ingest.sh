@@ -12,7 +12,9 @@
 #        unthrottled only), RESULTS (JSON lines kept there; default
 #        $CARGO_TARGET_DIR/relay-ingest-results.jsonl), SERVERS (default "sqlite postgres nginx"),
 #        BEFORE (another wxfleet-relay binary, e.g. a build of an older commit: measured too, in the
-#        same run, as relay-sqlite-before / relay-postgres-before — a before/after on equal terms).
+#        same run, as relay-sqlite-before / relay-postgres-before — a before/after on equal terms),
+#        BUILD=0 (measure the release binaries already in $CARGO_TARGET_DIR, without cargo build:
+#        repeated runs on a checkout where others keep editing the crates the generator links).
 source "$(dirname "$0")/../scripts/lib.sh"
 
 DURATION="${DURATION:-10}"
@@ -24,8 +26,10 @@ PLATFORM=bench
 COMPONENT_APPID=wx00000000000be0c4
 TOKEN=relaybenchtoken
 
-step "cargo build --release (wxfleet-relay, relay-ingest)"
-(cd "$ROOT" && cargo build --release --quiet -p wxfleet-relay --bin wxfleet-relay -p wxfleet-bench --bin relay-ingest)
+if [ "${BUILD:-1}" = 1 ]; then
+  step "cargo build --release (wxfleet-relay, relay-ingest)"
+  (cd "$ROOT" && cargo build --release --quiet -p wxfleet-relay --bin wxfleet-relay -p wxfleet-bench --bin relay-ingest)
+fi
 BIN="$CARGO_TARGET_DIR/release"
 
 if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then

@@ -15,6 +15,7 @@ use axum::body::Body;
 use axum::http::{Method, Request};
 use axum::response::Response;
 use axum::Router;
+use hyper::body::Incoming;
 use tower_service::Service;
 
 use super::ingest::{self, PushTarget};
@@ -55,6 +56,28 @@ where
     }
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
+        self.route(request)
+    }
+}
+
+/// What [`super::plain`] serves: hyper calls it by reference, with no clone of the service and no
+/// readiness dance per request.
+impl<S: EventStore> hyper::service::Service<Request<Incoming>> for Front<S> {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+    fn call(&self, request: Request<Incoming>) -> Self::Future {
+        self.route(request)
+    }
+}
+
+impl<S: EventStore> Front<S> {
+    fn route<B>(&self, request: Request<B>) -> Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>
+    where
+        B: http_body::Body<Data = bytes::Bytes> + Send + 'static,
+        B::Error: Into<axum::BoxError>,
+    {
         if request.method() == Method::POST {
             if let Some(target) = PushTarget::parse(request.uri().path()) {
                 let state = self.state.clone();

@@ -10,7 +10,6 @@ use std::time::Duration;
 
 use hyper::server::conn::http1;
 use hyper_util::rt::TokioIo;
-use hyper_util::service::TowerToHyperService;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
@@ -55,7 +54,7 @@ pub(super) async fn serve<S: EventStore>(listener: TcpListener, service: Front<S
 async fn connection<S: EventStore>(stream: TcpStream, service: Front<S>, mut stop: watch::Receiver<bool>) {
     // Each answer is one write that the client waits for: send it now, not after a delayed ACK.
     let _ = stream.set_nodelay(true);
-    let conn = http1::Builder::new().serve_connection(TokioIo::new(stream), TowerToHyperService::new(service)).with_upgrades();
+    let conn = http1::Builder::new().serve_connection(TokioIo::new(stream), service).with_upgrades();
     tokio::pin!(conn);
     tokio::select! {
         _ = conn.as_mut() => return,
