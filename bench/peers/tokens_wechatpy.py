@@ -4,7 +4,9 @@ as a third-party platform's server uses it, pointed at the simulator.
 Usage: tokens_wechatpy.py CONFIG_JSON   (driven by the `tokens` bench over stdin/stdout)
   1. obtains both tokens (component, and the mini program's through get_client_by_appid), prints `ready`;
   2. on `go`, lets both expire as they do in wechatpy — the component's `expires_at` passes, the
-     session forgets `{appid}_access_token` (what a Redis session's TTL does) — then starts the
+     session forgets `{appid}_access_token` (what a Redis session's TTL does) — or, in the `due`
+     scenario, brings the component's `expires_at` within its 60-second margin (wechatpy has no
+     early refresh of authorizer tokens: theirs stays until the session drops it); then starts the
      callers at once (a barrier): even ones read `component.access_token`, odd ones
      `component.get_client_by_appid(appid).access_token`;
   3. prints one JSON line when every caller has a token (or failed)."""
@@ -37,11 +39,15 @@ def main():
     if sys.stdin.readline().strip() != "go":
         raise SystemExit("expected go")
 
-    component.expires_at = int(time.time()) - 1
-    component.session.delete(f"{appid}_access_token")
+    if config["scenario"] == "expired":
+        component.expires_at = int(time.time()) - 1
+        component.session.delete(f"{appid}_access_token")
+    else:
+        component.expires_at = int(time.time()) + 30
     started = []
     barrier = threading.Barrier(callers, action=lambda: started.append(time.perf_counter()))
     tokens = [None] * callers
+    done = [None] * callers
     errors = []
 
     def caller(i):
@@ -53,6 +59,7 @@ def main():
                 tokens[i] = ("authorizer", component.get_client_by_appid(appid).access_token)
         except Exception as e:  # counted and reported: a caller without a token
             errors.append(repr(e))
+        done[i] = time.perf_counter()
 
     threads = [threading.Thread(target=caller, args=(i,)) for i in range(callers)]
     for t in threads:
@@ -61,8 +68,10 @@ def main():
         t.join()
     elapsed = time.perf_counter() - started[0]
     held = [t for t in tokens if t is not None]
+    waits = sorted(d - started[0] for d in done)
     print(json.dumps({
         "elapsed_s": elapsed,
+        "median_wait_s": waits[len(waits) // 2],
         "distinct_component": len({v for k, v in held if k == "component"}),
         "distinct_authorizer": len({v for k, v in held if k == "authorizer"}),
         "errors": len(errors),
