@@ -40,6 +40,16 @@ pub fn check_schema(schema: &Value) -> Vec<ExtIssue> {
             issues.push(ExtIssue::new(e.schema_path().as_str(), format!("the schema does not compile: {e}")));
         }
     }
+    if issues.is_empty() {
+        let mut steps = MAX_FILL_STEPS;
+        fill_within(schema, &mut Map::new(), "", &mut steps);
+        if steps == 0 {
+            issues.push(ExtIssue::new(
+                "",
+                format!("filling the schema's defaults walks {MAX_FILL_STEPS} properties or more: $refs that multiply at every level? simplify them"),
+            ));
+        }
+    }
     if let Some(kind) = root.get("type") {
         let describes_object = match kind {
             Value::String(t) => t == "object",
@@ -125,10 +135,19 @@ fn resolve<'a>(root: &'a Value, mut schema: &'a Value) -> &'a Value {
 /// A recursive schema (a property whose `$ref` leads back to a schema it is inside of, e.g. a tree
 /// of menus) describes values of any depth: a property the value lacks is not filled when its
 /// schema is already one of the path's, so the defaults end where the recursion starts instead of
-/// never — and filling what this returned fills nothing more.
+/// never — and filling what this returned fills nothing more. A schema whose `$ref`s multiply (each
+/// level referring twice to the next) is walked [`MAX_FILL_STEPS`] properties at most; [`check_schema`]
+/// refuses one that needs more.
 pub fn fill_defaults(schema: &Value, value: &mut Map<String, Value>, prefix: &str) -> Vec<String> {
+    fill_within(schema, value, prefix, &mut { MAX_FILL_STEPS })
+}
+
+/// The most properties [`fill_defaults`] walks: an ext object's worth many times over.
+pub const MAX_FILL_STEPS: usize = 10_000;
+
+fn fill_within(schema: &Value, value: &mut Map<String, Value>, prefix: &str, steps: &mut usize) -> Vec<String> {
     let mut filled = Vec::new();
-    fill(schema, schema, value, prefix, &mut filled, &mut vec![resolve(schema, schema)]);
+    fill(schema, schema, value, prefix, &mut filled, &mut vec![resolve(schema, schema)], steps);
     filled
 }
 
@@ -140,16 +159,19 @@ fn fill<'a>(
     at: &str,
     filled: &mut Vec<String>,
     path: &mut Vec<&'a Value>,
+    steps: &mut usize,
 ) {
     let schema = resolve(root, schema);
     let Some(properties) = schema.get("properties").and_then(Value::as_object) else { return };
     for (key, property) in properties {
+        let Some(left) = steps.checked_sub(1) else { return };
+        *steps = left;
         let property = resolve(root, property);
         let pointer = format!("{at}/{}", escape(key));
         match value.get_mut(key) {
             Some(Value::Object(nested)) => {
                 path.push(property);
-                fill(root, property, nested, &pointer, filled, path);
+                fill(root, property, nested, &pointer, filled, path, steps);
                 path.pop();
             }
             Some(_) => {}
@@ -160,14 +182,14 @@ fn fill<'a>(
                     let mut default = default.clone();
                     if let Value::Object(nested) = &mut default {
                         path.push(property);
-                        fill(root, property, nested, &pointer, filled, path);
+                        fill(root, property, nested, &pointer, filled, path, steps);
                         path.pop();
                     }
                     value.insert(key.clone(), default);
                 } else if property.get("properties").is_some() {
                     let mut nested = Map::new();
                     path.push(property);
-                    fill(root, property, &mut nested, &pointer, filled, path);
+                    fill(root, property, &mut nested, &pointer, filled, path, steps);
                     path.pop();
                     if !nested.is_empty() {
                         value.insert(key.clone(), Value::Object(nested));

@@ -399,3 +399,36 @@ async fn fuzz_crash_45e45ff3() {
         "every level the value has gets its defaults; none is added below"
     );
 }
+
+/// An ext schema whose `$ref`s double at each of `levels` levels down to a field with a default.
+fn multiplying_schema(levels: usize) -> Value {
+    let mut defs = serde_json::Map::new();
+    for i in 0..levels {
+        let next = json!({ "$ref": format!("#/$defs/d{}", i + 1) });
+        defs.insert(format!("d{i}"), json!({ "type": "object", "properties": { "l": next, "r": next } }));
+    }
+    defs.insert(format!("d{levels}"), json!({ "type": "object", "properties": { "x": { "default": 1 } } }));
+    json!({ "type": "object", "properties": { "a": { "$ref": "#/$defs/d0" } }, "$defs": defs })
+}
+
+/// Found with the `ext_validate` fuzz target (input `7e79a8db…`, 2.5 KB: [`multiplying_schema`] of
+/// 26 levels, `{"ext":{}}`): filling the defaults created 2^26 objects — a hang, then out of memory,
+/// when a configuration was checked or composed. Such a schema is refused when the template's
+/// metadata is saved, and filling is bounded whatever the schema; a moderate one is filled in full.
+#[tokio::test]
+async fn fuzz_crash_7e79a8db() {
+    let shop = Shop::start().await;
+    let (fleet, platform) = (shop.fleet(), shop.world.platform());
+    let meta = TemplateMeta { ext_schema: Some(multiplying_schema(26)), ..TemplateMeta::default() };
+    let refused = fleet.set_template_meta(platform, shop.template_id, meta).await.unwrap_err();
+    assert_eq!(refused.code(), "invalid");
+    assert!(refused.to_string().contains("properties or more"), "{refused}");
+    let filled = ext::schema::fill_defaults(&multiplying_schema(26), &mut serde_json::Map::new(), "/ext");
+    assert!(filled.len() <= ext::schema::MAX_FILL_STEPS, "{} defaults filled", filled.len());
+
+    let meta = TemplateMeta { ext_schema: Some(multiplying_schema(8)), ..TemplateMeta::default() };
+    fleet.set_template_meta(platform, shop.template_id, meta).await.expect("256 fields with defaults are fine");
+    let preview = ext::preview_unsaved(fleet, &shop.appid, shop.template_id, json!({ "ext": {} })).await.unwrap();
+    assert_eq!(preview.filled_defaults.len(), 256);
+    assert_eq!(preview.value.pointer("/ext/a/l/r/l/r/l/r/l/r/x"), Some(&json!(1)));
+}
