@@ -39,9 +39,15 @@ def ensure_app(path: str | None) -> Path:
 
 def start(app: Path, workspace: Path) -> tuple[subprocess.Popen, float]:
     """Starts the app and returns it with the seconds until it said it was interactive."""
-    env = {**os.environ, "WXFLEET_NO_KEYCHAIN": "1", "WXFLEET_LOG": "warn"}
+    return spawn([str(app), "--workspace", str(workspace)])
+
+
+def spawn(argv: list[str]) -> tuple[subprocess.Popen, float]:
+    """Starts `argv` and returns it with the seconds until it printed "interactive after" on stderr."""
+    # The floor page gets the renderer setting the app gives itself (src-tauri/src/renderer.rs).
+    env = {**os.environ, "WXFLEET_NO_KEYCHAIN": "1", "WXFLEET_LOG": "warn", "WEBKIT_DISABLE_COMPOSITING_MODE": "1"}
     began = time.monotonic()
-    proc = subprocess.Popen([str(app), "--workspace", str(workspace)], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=env, text=True)
+    proc = subprocess.Popen(argv, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=env, text=True)
     assert proc.stderr is not None
     for line in proc.stderr:
         if os.environ.get("WXFLEET_BENCH_VERBOSE"):
@@ -87,12 +93,28 @@ def memory_mb(pid: int) -> tuple[float, float, list[str]]:
     for p in descendants(pid):
         try:
             rollup = Path(f"/proc/{p}/smaps_rollup").read_text()
-            names.append(Path(f"/proc/{p}/comm").read_text().strip())
+            comm = Path(f"/proc/{p}/comm").read_text().strip()
         except OSError:
             continue
+        own_pss = int(re.search(r"^Pss:\s+(\d+)", rollup, re.M).group(1))
         rss += int(re.search(r"^Rss:\s+(\d+)", rollup, re.M).group(1))
-        pss += int(re.search(r"^Pss:\s+(\d+)", rollup, re.M).group(1))
+        pss += own_pss
+        names.append(f"{comm} {own_pss / 1024:.0f} MB")
     return rss / 1024, pss / 1024, names
+
+
+def webkit_floor(idle_secs: float) -> float | None:
+    """Idle PSS of a blank WebKitGTK window (webkit_floor.py), measured like the app's; None if PyGObject is missing."""
+    python = "/usr/bin/python3"
+    if subprocess.run([python, "-c", "import gi; gi.require_version('WebKit2', '4.1')"], capture_output=True).returncode != 0:
+        print("webkit floor: skipped (apt-get install python3-gi gir1.2-webkit2-4.1)")
+        return None
+    proc, _ = spawn([python, str(Path(__file__).with_name("webkit_floor.py"))])
+    time.sleep(idle_secs)
+    rss, pss, names = memory_mb(proc.pid)
+    stop(proc)
+    print(f"webkit floor: a blank WebKitGTK page in a GTK window ({', '.join(names)}): PSS {pss:.0f} MB, RSS {rss:.0f} MB")
+    return pss
 
 
 def filter_bench() -> dict:
@@ -134,11 +156,15 @@ def main() -> None:
         stop(proc)
     print(f"idle after {args.idle_secs:.0f} s, all processes ({', '.join(names)}): PSS {pss:.0f} MB, RSS {rss:.0f} MB")
 
+    floor = webkit_floor(args.idle_secs)
+
     figures = filter_bench()
     cold = statistics.median(warms)
     print("\nfigure                      measured   target   ratio (measured / target)")
     for name, value in [("cold start (s)", cold), ("idle memory (MB)", pss), ("filter 10,000 rows (ms)", figures.get("filter_ms", float("nan")))]:
         print(f"{name:<27} {value:>8.3f} {TARGETS[name]:>8.1f}   {value / TARGETS[name]:.2f}")
+    if floor:
+        print(f"idle memory over the WebKit floor: {pss - floor:.0f} MB ({pss / floor:.2f} × the floor of {floor:.0f} MB; the floor is {floor / TARGETS['idle memory (MB)']:.2f} × the target)")
 
 
 if __name__ == "__main__":

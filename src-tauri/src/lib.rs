@@ -13,6 +13,7 @@ pub mod files;
 pub mod forward;
 pub mod image;
 pub mod logging;
+mod renderer;
 pub mod tray;
 pub mod workspace;
 
@@ -41,6 +42,7 @@ pub fn uptime_ms() -> u64 {
 
 /// Opens the main window and runs until it is closed.
 pub fn run() {
+    renderer::prefer_software_rendering();
     STARTED.get_or_init(std::time::Instant::now);
     let commands = bindings::builder();
     let invoke = commands.invoke_handler();

@@ -121,6 +121,17 @@ def driver(tauri_driver, workspace):
         d.quit()
 
 
+PAINT_TICKER_START = """
+  const tick = document.createElement('div');
+  tick.id = 'e2e-paint-ticker';
+  tick.style.cssText = 'position:fixed;right:0;bottom:0;width:1px;height:1px;z-index:2147483647;pointer-events:none;background:#fff';
+  document.body.appendChild(tick);
+  let odd = false;
+  window.__e2ePaintTicker = setInterval(() => { odd = !odd; tick.style.background = odd ? '#fefefe' : '#fff' }, 50);
+"""
+PAINT_TICKER_STOP = "clearInterval(window.__e2ePaintTicker); document.getElementById('e2e-paint-ticker')?.remove()"
+
+
 @pytest.fixture
 def screenshot(driver):
     """screenshot("name") saves test-output/e2e/name.png of the window as it is now."""
@@ -130,7 +141,14 @@ def screenshot(driver):
         # WebKitWebDriver can return the previous frame right after a DOM change.
         time.sleep(0.3)
         path = SCREENSHOTS / f"{name}.png"
-        assert driver.save_screenshot(str(path)), f"screenshot {path} failed"
+        # Without compositing (the app turns it off: src-tauri/src/renderer.rs) WebKitWebDriver's
+        # screenshot waits for the next paint, and a still page never paints again: a pixel in the
+        # corner changes shade (invisibly) until the screenshot is taken.
+        driver.execute_script(PAINT_TICKER_START)
+        try:
+            assert driver.save_screenshot(str(path)), f"screenshot {path} failed"
+        finally:
+            driver.execute_script(PAINT_TICKER_STOP)
         return path
 
     return take
