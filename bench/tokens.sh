@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Token refresh under 1,000 concurrent callers: both tokens expire, then the callers need them at
-# once; token requests counted by the simulator, and the time until every caller holds a token —
-# wxfleet's core (Fleet::with_component_token / with_authorizer_token) beside wechatpy's
+# Token refresh under 1,000 concurrent callers: both tokens expired (then: due, 5 minutes left), and
+# the callers need them at once; token requests counted by the simulator, and the time until every
+# caller holds a token — wxfleet's core (Fleet::with_component_token / with_authorizer_token) beside wechatpy's
 # WeChatComponent shared by 1,000 threads, against the same in-process simulator. See
 # bench/tokens/README.md.
 #
