@@ -359,3 +359,40 @@ impl EventStore for SqliteStore {
         .await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::SqliteStore;
+    use crate::store::{EventStore, NewEvent, Source};
+
+    fn received_at(ms: i64) -> NewEvent {
+        NewEvent {
+            platform: "main".to_owned(),
+            source: Source::Component,
+            appid: None,
+            query: "timestamp=1&nonce=2&msg_signature=3".to_owned(),
+            body: format!("<xml>{ms}</xml>"),
+            received_at: ms,
+        }
+    }
+
+    /// The purge walks the log from the oldest event and cuts before the first one to keep, so the
+    /// log stays one unbroken suffix even when the wall clock stepped back in between.
+    #[tokio::test]
+    async fn a_purge_cuts_before_the_oldest_event_to_keep() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path().join("relay.db")).unwrap();
+        let mut seqs = Vec::new();
+        // The clock stepped back between the third and the fourth push.
+        for ms in [1_000, 2_000, 5_000, 3_000, 6_000] {
+            seqs.push(store.append(received_at(ms)).await.unwrap());
+        }
+        assert_eq!(store.purge(4_000).await.unwrap(), 2, "the events before the first one received at or after the limit");
+        let pull = store.pull(0, 10).await.unwrap();
+        assert_eq!(pull.purged_through, seqs[1]);
+        assert_eq!(pull.events.iter().map(|e| e.seq).collect::<Vec<_>>(), seqs[2..], "one unbroken suffix, 3 000 kept behind 5 000");
+        assert_eq!(store.purge(5_500).await.unwrap(), 2, "now 5 000 and the 3 000 behind it go");
+        assert_eq!(store.pull(0, 10).await.unwrap().purged_through, seqs[3]);
+        assert_eq!(store.purge(5_500).await.unwrap(), 0, "nothing more before the limit");
+    }
+}
