@@ -2097,7 +2097,7 @@ export type TicketStatus = {
 	received_at: number | null,
 	/**  Its `CreateTime` (unix s, WeChat's clock). */
 	create_time: number | null,
-	/**  Its age in ms. */
+	/**  Its age in ms, counted from [`fresh_since`]. */
 	age_ms: number | null,
 	/**  Whether it is still valid (younger than 12 h). */
 	valid: boolean,
