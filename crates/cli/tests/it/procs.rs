@@ -3,77 +3,13 @@
 
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::OnceLock;
 
 use serde_json::Value;
 
-/// A binary of another workspace package, next to `wxfleet` in the target directory
-/// (`cargo test --workspace` builds them all; alone, this builds them once).
-pub fn sibling_bin(name: &str) -> PathBuf {
-    static BUILT: OnceLock<()> = OnceLock::new();
-    let dir = Path::new(env!("CARGO_BIN_EXE_wxfleet")).parent().unwrap().to_owned();
-    let path = dir.join(name);
-    if !path.exists() {
-        BUILT.get_or_init(|| {
-            let status = Command::new(env!("CARGO"))
-                .args(["build", "-p", "wxfleet-sim", "-p", "wxfleet-relay", "--bins"])
-                .env("CARGO_TARGET_DIR", dir.parent().unwrap())
-                .status()
-                .unwrap();
-            assert!(status.success(), "building wxfleet-sim and wxfleet-relay failed");
-        });
-    }
-    assert!(path.exists(), "{} is missing: run `cargo test --workspace`", path.display());
-    path
-}
-
-/// A child process, killed (SIGKILL) when dropped.
-pub struct Proc {
-    pub child: Child,
-    /// Its first stdout line, parsed.
-    pub started: Value,
-}
-
-impl Proc {
-    /// Starts `cmd` and reads its first stdout line as JSON.
-    pub fn start(mut cmd: Command) -> Proc {
-        let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let mut reader = BufReader::new(stdout);
-        let mut line = String::new();
-        reader.read_line(&mut line).unwrap();
-        let started = serde_json::from_str(line.trim()).unwrap_or_else(|e| panic!("start line {line:?}: {e}"));
-        // Keep draining stdout so the child never blocks on a full pipe.
-        std::thread::spawn(move || {
-            let mut sink = String::new();
-            while reader.read_line(&mut sink).map(|n| n > 0).unwrap_or(false) {
-                sink.clear();
-            }
-        });
-        Proc { child, started }
-    }
-
-    /// SIGKILL: no shutdown, no flush.
-    pub fn kill9(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        self.kill9();
-    }
-}
-
-/// A free loopback port (the relay's, which the simulator must know before the relay starts).
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
+// Finding the binaries, a child killed when dropped, a free port: the drills' helpers.
+pub use wxfleet_drills::procs::{free_port, sibling_bin, Proc};
 
 /// The simulated WeChat and a relay, as two processes, wired together.
 pub struct Cloud {
