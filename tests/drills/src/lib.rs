@@ -6,9 +6,11 @@
 //! * [`procs`] — the real programs (`wxfleet-sim`, `wxfleet-relay`, this binary as a worker) as processes.
 //! * [`relay`] — `wxfleet-relay` as a process that can be killed and restarted on the same port and database.
 //! * [`desk`] — the desktop core on a temporary workspace, and what the drills read back from it.
+//! * [`merchant`] — a merchant consenting on an authorization link, as a phone's browser does.
 //! * [`seed`] — seeded randomness, the seed printed so a failing run can be replayed.
 
 pub mod desk;
+pub mod merchant;
 pub mod procs;
 pub mod relay;
 pub mod sandbox_world;

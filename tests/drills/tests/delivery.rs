@@ -17,6 +17,7 @@ use fleet::platforms::{PlatformInput, RelayInput};
 use wechat::crypto::{MsgCrypt, SealedPush};
 use wechat::xml::{Addressee, ComponentHeader, ComponentVerifyTicket, Event};
 use wxfleet_drills::desk::Desk;
+use wxfleet_drills::merchant::merchant_consents;
 use wxfleet_drills::procs::http;
 use wxfleet_drills::relay::RelayProcess;
 
@@ -188,47 +189,6 @@ async fn relay_killed_mid_burst_every_push_answered_success_reaches_the_core_exa
 /// A day of WeChat's ticket schedule: one push every 10 minutes.
 const TICKET_INTERVAL_SECS: i64 = 600;
 const OFFLINE_SECS: i64 = 24 * 3600;
-
-/// A merchant's browser on an authorization link: the relay's entry page, WeChat's consent page
-/// opened from it, the form confirmed for `appid` with permission sets 17, 18, 30, and the redirect
-/// followed to the relay's `/authorized` page.
-async fn merchant_consents(link_url: &str, component_appid: &str, appid: &str) {
-    let browser = http();
-    let entry = browser.get(link_url).send().await.unwrap();
-    assert_eq!(entry.status(), 200, "the relay's entry page");
-    let html = entry.text().await.unwrap();
-    let start = html.find("id=\"go\"").expect("the entry page links to the consent page");
-    let href = &html[start..];
-    let href = &href[href.find("href=\"").unwrap() + 6..];
-    let consent_url = href[..href.find('"').unwrap()].replace("&amp;", "&");
-    let relay_origin = url::Url::parse(link_url).unwrap().origin().ascii_serialization() + "/";
-    let page = browser.get(&consent_url).header("Referer", &relay_origin).send().await.unwrap();
-    assert_eq!(page.status(), 200, "WeChat's consent page");
-    let pre_auth_code =
-        url::Url::parse(&consent_url).unwrap().query_pairs().find(|(k, _)| k == "pre_auth_code").map(|(_, v)| v.into_owned()).unwrap();
-    let form = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs([
-            ("component_appid", component_appid),
-            ("pre_auth_code", &pre_auth_code),
-            ("authorizer_appid", appid),
-            ("func_id", "17"),
-            ("func_id", "18"),
-            ("func_id", "30"),
-        ])
-        .finish();
-    let confirmed = browser
-        .post(&consent_url)
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .header("Referer", &consent_url)
-        .body(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(confirmed.status(), 302, "the consent page redirects");
-    let back = confirmed.headers()["location"].to_str().unwrap().to_owned();
-    let done = browser.get(&back).send().await.unwrap();
-    assert_eq!(done.status(), 200, "the relay's /authorized page");
-}
 
 /// POSTs to the simulator's admin API.
 async fn admin(sim_url: &str, path: &str, body: serde_json::Value) -> serde_json::Value {

@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+use wxfleet_drills::merchant::merchant_consents;
+
 use crate::procs::{http, wxfleet, wxfleet_ok, wxfleet_spawn, Cloud};
 
 const MERCHANTS: usize = 6;
@@ -23,51 +25,6 @@ async fn eventually(what: &str, secs: u64, mut check: impl FnMut() -> bool) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("not within {secs} s: {what}");
-}
-
-/// The `href` of the relay entry page's button (the consent page), unescaped.
-fn consent_href(page: &str) -> String {
-    let start = page.find("id=\"go\"").expect("the entry page links to the consent page");
-    let href = &page[start..];
-    let href = &href[href.find("href=\"").unwrap() + 6..];
-    href[..href.find('"').unwrap()].replace("&amp;", "&")
-}
-
-/// The merchant's side: opens the link, confirms on the consent page with permission sets 17, 18,
-/// 30, and lands on the relay's "done" page.
-async fn merchant_consents(link_url: &str, appid: &str, component_appid: &str) {
-    let browser = http();
-    let entry = browser.get(link_url).send().await.unwrap();
-    assert_eq!(entry.status(), 200);
-    let consent = consent_href(&entry.text().await.unwrap());
-    let page = browser.get(&consent).header("Referer", link_url).send().await.unwrap();
-    assert_eq!(page.status(), 200);
-    let html = page.text().await.unwrap();
-    assert!(html.contains(appid), "the consent page offers the merchant's mini program");
-    let pre_auth_code = url::Url::parse(&consent).unwrap().query_pairs().find(|(k, _)| k == "pre_auth_code").unwrap().1.into_owned();
-    let form = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs([
-            ("component_appid", component_appid),
-            ("pre_auth_code", &pre_auth_code),
-            ("authorizer_appid", appid),
-            ("func_id", "17"),
-            ("func_id", "18"),
-            ("func_id", "30"),
-        ])
-        .finish();
-    let confirmed = browser
-        .post(&consent)
-        .header("Referer", link_url)
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(confirmed.status(), 302);
-    let back = confirmed.headers()["location"].to_str().unwrap().to_owned();
-    assert!(back.contains("/authorized?link=") && back.contains("auth_code="), "{back}");
-    let done = browser.get(&back).send().await.unwrap();
-    assert_eq!(done.status(), 200);
 }
 
 fn write_json(path: &Path, value: &Value) -> String {
@@ -137,7 +94,7 @@ async fn merchants_authorize_a_killed_campaign_resumes_and_a_release_reverts() {
         let png = ws.join(format!("qr-{i}.png"));
         let link = wxfleet_ok(ws, &["merchant", "link", "--mode", "pc", "--png", png.to_str().unwrap()]);
         assert!(std::fs::read(&png).unwrap().starts_with(b"\x89PNG"), "the QR code is a PNG");
-        merchant_consents(link["url"].as_str().unwrap(), appid, &platform).await;
+        merchant_consents(link["url"].as_str().unwrap(), &platform, appid).await;
     }
     eventually("every merchant is recorded with its permission sets", 30, || {
         let list = wxfleet_ok(ws, &["merchant", "list"]);
