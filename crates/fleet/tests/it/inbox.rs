@@ -359,7 +359,7 @@ async fn a_replaced_relay_is_reconciled_and_its_events_are_not_mistaken_for_old_
 }
 
 /// The story of field-notes #6: the EncodingAESKey stored here is wrong, so pushes fail at the
-/// padding step and are kept; once the right key is stored, retrying one opens and handles it.
+/// padding step (or, by chance, the checks right after it) and are kept; once the right key is stored, retrying one opens and handles it.
 #[tokio::test]
 async fn a_push_that_failed_with_a_wrong_stored_key_is_handled_on_retry_once_the_key_is_fixed() {
     let world = World::start(1).await;
@@ -377,7 +377,9 @@ async fn a_push_that_failed_with_a_wrong_stored_key_is_handled_on_retry_once_the
     fleet.request_ticket_push(&platform).await.unwrap();
     let failed = World::wait_event(&mut events, |e| matches!(e, FleetEvent::PushReceived { ok: false, .. })).await;
     let FleetEvent::PushReceived { inbox_id, kind: step, .. } = failed else { unreachable!() };
-    assert_eq!(step, "padding");
+    // A wrong key decrypts to noise: its PKCS#7 padding is refused, except about once in 256 pushes
+    // when the noise happens to end in valid padding and the length or appid check after it refuses it.
+    assert!(["padding", "length", "appid"].contains(&step.as_str()), "a wrong key is refused while decrypting, not {step}");
 
     set_key(world.sandbox.info.platform.encoding_aes_key.clone()).await;
     let retried = fleet.retry_inbox_item(inbox_id).await.unwrap();
