@@ -37,7 +37,16 @@ pub fn check_schema(schema: &Value) -> Vec<ExtIssue> {
     let mut issues: Vec<ExtIssue> = meta.iter_errors(schema).map(|e| issue_of(&e, "")).map(with_hint).collect();
     if issues.is_empty() {
         if let Err(e) = jsonschema::validator_for(schema) {
-            issues.push(ExtIssue::new(e.schema_path().as_str(), format!("the schema does not compile: {e}")));
+            // With several broken `$ref`s the compiler names whichever it met first, which varies
+            // from call to call; name the first in document order instead (found by fuzzing).
+            let issue = match unresolvable_ref(schema, schema, "") {
+                Some((pointer, reference)) => ExtIssue::new(
+                    pointer,
+                    format!("the schema does not compile: $ref {reference:?} points to nothing in this schema (an ext schema must be self-contained: use \"#/$defs/…\")"),
+                ),
+                None => ExtIssue::new(e.schema_path().as_str(), format!("the schema does not compile: {e}")),
+            };
+            issues.push(issue);
         }
     }
     if issues.is_empty() {
@@ -61,6 +70,30 @@ pub fn check_schema(schema: &Value) -> Vec<ExtIssue> {
         }
     }
     issues
+}
+
+/// The first `$ref` (in document order) that points neither to an anchor nor to a part of `root`,
+/// with its pointer. Only asked once the compiler refused the schema, so embedded resources it
+/// would have resolved are never blamed.
+fn unresolvable_ref(root: &Value, node: &Value, at: &str) -> Option<(String, String)> {
+    match node {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get("$ref") {
+                let resolves = match reference.strip_prefix('#') {
+                    Some(pointer) if pointer.starts_with('/') && !pointer.contains('%') => root.pointer(pointer).is_some(),
+                    Some(_) => true,
+                    None => false,
+                };
+                if !resolves {
+                    return Some((format!("{at}/$ref"), reference.clone()));
+                }
+            }
+            map.iter()
+                .find_map(|(key, value)| unresolvable_ref(root, value, &format!("{at}/{}", key.replace('~', "~0").replace('/', "~1"))))
+        }
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, value)| unresolvable_ref(root, value, &format!("{at}/{i}"))),
+        _ => None,
+    }
 }
 
 /// The meta-schema's own words for a bad `type` are about `anyOf`; say what is accepted.

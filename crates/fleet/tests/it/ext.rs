@@ -432,3 +432,24 @@ async fn fuzz_crash_7e79a8db() {
     assert_eq!(preview.filled_defaults.len(), 256);
     assert_eq!(preview.value.pointer("/ext/a/l/r/l/r/l/r/l/r/x"), Some(&json!(1)));
 }
+
+/// Found by `ext_validate`: with two broken `$ref`s the compiler's message named one or the other
+/// from call to call; the check names the first in document order, the same every time.
+#[test]
+fn fuzz_crash_0d22dab0() {
+    let schema = json!({
+        "item": "object",
+        "proeprties": { "a": { "$ref": "#/$defs/d0" } },
+        "$defs": {
+            "d0": { "type": "object", "properties": { "l": { "$ref": "'0" }, "r": { "$ref": "d$/#ed$efs/d4" } } },
+            "d4": { "type": "object", "properties": { "x": { "d-fault": 0 } } }
+        }
+    });
+    let first = ext::schema::check_schema(&schema);
+    assert_eq!(first.len(), 1, "{first:?}");
+    assert_eq!(first[0].pointer, "/$defs/d0/properties/l/$ref");
+    assert!(first[0].message.contains("\"'0\""), "{first:?}");
+    for _ in 0..20 {
+        assert_eq!(ext::schema::check_schema(&schema), first);
+    }
+}
